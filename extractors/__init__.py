@@ -1,0 +1,31 @@
+"""PDF → structured plan documents.  The only package that touches PDF libraries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.model import ExtractResult
+
+from .chars import open_source
+from .config import ExtractConfig
+from .plan import extract_plan
+from .textlayer import check_text_layer
+
+__all__ = ["ExtractConfig", "extract_pdf"]
+
+
+def extract_pdf(path: str | Path, *, config: ExtractConfig | None = None) -> ExtractResult:
+    """Read one plan PDF into its documents (see ``plandiff.extract/1``).
+
+    Raises a :class:`pipeline.exceptions.PlandiffError` subclass naming the
+    file and the reason when the PDF cannot be read.
+    """
+    config = config or ExtractConfig()
+    src = open_source(path, max_pages=config.max_pages)
+    try:
+        pages = list(src.pages())
+    finally:
+        src.close()
+    check_text_layer(str(path), pages)
+    doc = extract_plan(pages, config)
+    return ExtractResult(source=Path(path).name, pages=len(pages), layout="plan", documents=(doc,))

@@ -1,0 +1,176 @@
+"""Lines → blocks: headings, bullets, numbered items, KPI statements, tags, notes, paragraphs.
+
+A block starts at a printed label, a tag line, a change of font, a blank
+line or a line that is indented differently; otherwise a line continues the
+block above it when that line ran to the right edge (Japanese text wraps
+only when a line is full).  Line wraps are joined without inventing spaces
+or bullets.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pipeline.model import BBox, Block, BlockKind
+
+from .lines import Line
+from .numbering import Label, is_tag, split_label
+from .tables import Table
+
+
+@dataclass(slots=True)
+class Draft:
+    """A block being assembled, with the layout facts that decide its level."""
+
+    kind: BlockKind
+    label: str
+    family: str
+    lines: list[Line]
+    text: str
+    text_x: float  # where the text after the label starts
+    rows: tuple[tuple[str, ...], ...] = ()
+    bbox: BBox | None = None
+    page: int = 0
+    level: int | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def size(self) -> float:
+        return self.lines[0].size if self.lines else 0.0
+
+    @property
+    def x0(self) -> float:
+        return self.lines[0].x0 if self.lines else (self.bbox.x0 if self.bbox else 0.0)
+
+    def to_block(self) -> Block:
+        box = self.bbox
+        if box is None and self.lines:
+            box = BBox(min(ln.x0 for ln in self.lines), self.lines[0].top, max(ln.x1 for ln in self.lines), self.lines[-1].bottom)
+        page = self.page or (self.lines[0].page if self.lines else 0)
+        return Block(
+            kind=self.kind,
+            text=self.text,
+            label=self.label,
+            level=self.level if self.kind == "heading" else None,
+            rows=self.rows,
+            page=page,
+            bbox=box,
+        )
+
+
+def body_size(lines: Sequence[Line]) -> float:
+    """The font size most characters are printed in."""
+    sizes: Counter[float] = Counter()
+    for ln in lines:
+        sizes[round(ln.size * 2) / 2] += len(ln.text)
+    return sizes.most_common(1)[0][0] if sizes else 10.5
+
+
+def right_edge(lines: Sequence[Line]) -> float:
+    """The right margin of the text column (where full lines end)."""
+    long = [ln.x1 for ln in lines if len(ln.text) >= 15]
+    if not long:
+        return max((ln.x1 for ln in lines), default=0.0)
+    long.sort()
+    return long[int(0.9 * (len(long) - 1))]
+
+
+def join_text(a: str, b: str) -> str:
+    """Join a wrapped line: no space, except between two Latin words."""
+    if a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
+        return a + " " + b
+    return a + b
+
+
+def _text_x(line: Line, label: Label | None) -> float:
+    if label is None:
+        return line.text_x0
+    # first visible character after the label
+    seen = 0
+    want = len(label.label.replace(" ", ""))
+    for c in line.chars:
+        if c.text.isspace():
+            continue
+        if seen >= want:
+            return c.x0
+        seen += 1
+    return line.x1
+
+
+class BlockBuilder:
+    """Turns a stream of lines and tables (one column, reading order) into drafts."""
+
+    def __init__(self, *, size: float, edge: float, heading_size_delta: float = 0.75) -> None:
+        self.size = size
+        self.edge = edge
+        self.delta = heading_size_delta
+        self.drafts: list[Draft] = []
+        self._open: Draft | None = None
+
+    # -- classification --------------------------------------------------
+
+    def _start(self, line: Line, label: Label | None) -> Draft:
+        text = line.text
+        big = line.size >= self.size + self.delta
+        emph = line.bold or big
+        if label is None and is_tag(text):
+            kind: BlockKind = "heading" if big else "tag"
+            return Draft(kind, "", "", [line], text, line.text_x0)
+        if label is not None and label.kind == "kpi":
+            return Draft("kpi", label.label, label.family, [line], label.rest, _text_x(line, label))
+        if label is not None and label.kind == "note":
+            return Draft("note", label.label, label.family, [line], label.rest, _text_x(line, label))
+        if label is not None:
+            kind = "heading" if emph else "bullet" if label.kind == "bullet" else "numbered"
+            return Draft(kind, label.label, label.family, [line], label.rest, _text_x(line, label))
+        kind = "heading" if emph and len(text) <= 80 else "paragraph"
+        return Draft(kind, "", "", [line], text, line.text_x0)
+
+    def _continues(self, d: Draft, line: Line, label: Label | None) -> bool:
+        if d.kind in ("table", "tag"):
+            return False
+        prev = d.lines[-1]
+        if line.bold != prev.bold or abs(line.size - prev.size) > 0.6:
+            return False
+        if line.page == prev.page and line.top - prev.bottom > 1.0 * line.size:
+            return False
+        slack = 2.2 * prev.size
+        if prev.text[-1:].isascii() or line.text[:1].isascii():
+            slack = 5.0 * prev.size
+        if prev.x1 < self.edge - slack:
+            return False  # the line above did not run to the margin: no wrap
+        tol = 0.6 * line.size
+        wrap_x = d.lines[1].x0 if len(d.lines) >= 2 else None
+        aligned = abs(line.x0 - wrap_x) <= tol if wrap_x is not None else line.x0 <= d.text_x + tol
+        if label is None and not is_tag(line.text):
+            return aligned
+        # A wrap can put 11）, ・ or （…） at the start of a line.  It is a wrap only
+        # where the block's wrapped lines sit, apart from where its first line starts.
+        return aligned and abs(line.x0 - d.lines[0].x0) > 0.5 * line.size
+
+    # -- feeding ---------------------------------------------------------
+
+    def add_line(self, line: Line) -> None:
+        label = split_label(line.text)
+        d = self._open
+        if d is not None and self._continues(d, line, label):
+            d.lines.append(line)
+            d.text = join_text(d.text, line.text)
+            return
+        self.close()
+        self._open = self._start(line, label)
+
+    def add_table(self, table: Table) -> None:
+        self.close()
+        self.drafts.append(Draft("table", "", "", [], "", table.bbox.x0, rows=table.rows, bbox=table.bbox, page=table.page))
+
+    def close(self) -> None:
+        if self._open is not None:
+            self.drafts.append(self._open)
+            self._open = None
+
+    def finish(self) -> list[Draft]:
+        self.close()
+        return self.drafts

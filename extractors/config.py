@@ -1,0 +1,34 @@
+"""Settings of the extraction stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+LayoutChoice = Literal["auto", "plan", "fieldtable", "sidebyside", "slides"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExtractConfig:
+    """How a PDF is read.  Immutable; build a new one with ``dataclasses.replace``.
+
+    layout: ``"auto"`` detects it; otherwise forces one of the four layouts.
+    max_pages: refuse larger PDFs (``None``: no limit).
+    header_margin: share of the page height at top and bottom searched for
+        running headers, footers and page numbers.
+    heading_size_delta: points above the body size that make a line a heading
+        even when its font is not bold.
+    """
+
+    layout: LayoutChoice = "auto"
+    max_pages: int | None = 2000
+    header_margin: float = 0.08
+    heading_size_delta: float = 0.75
+
+    def __post_init__(self) -> None:
+        if self.layout not in ("auto", "plan", "fieldtable", "sidebyside", "slides"):
+            raise ValueError(f"layout must be auto, plan, fieldtable, sidebyside or slides, not {self.layout!r}")
+        if self.max_pages is not None and self.max_pages < 1:
+            raise ValueError("max_pages must be positive or None")
+        if not 0 <= self.header_margin < 0.5:
+            raise ValueError("header_margin must be in [0, 0.5)")

@@ -1,0 +1,103 @@
+"""Characters → text lines.
+
+A line is a run of characters sharing a baseline band, read left to right.
+Spaces are kept where the PDF prints them; a space is only added for a wide
+gap between two Latin letters or digits — never between Japanese characters.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .chars import Char
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    chars: tuple[Char, ...]
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    bold: bool
+    page: int
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def text_x0(self) -> float:
+        """Left edge of the first character that is not a space."""
+        for c in self.chars:
+            if not c.text.isspace():
+                return c.x0
+        return self.x0
+
+
+def _is_ascii_word(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in "%.,)")
+
+
+def make_line(chars: Sequence[Char], page: int) -> Line:
+    """One line from characters already in reading order."""
+    parts: list[str] = []
+    prev: Char | None = None
+    for c in chars:
+        if prev is not None and not c.text.isspace() and not prev.text.isspace():
+            gap = c.x0 - prev.x1
+            if gap > 0.3 * max(c.size, 1.0) and _is_ascii_word(prev.text[-1]) and _is_ascii_word(c.text[0]):
+                parts.append(" ")
+        parts.append(c.text)
+        prev = c
+    text = " ".join("".join(parts).split())
+    visible = [c for c in chars if not c.text.isspace()] or list(chars)
+    sizes = [c.size for c in visible]
+    bold_n = sum(c.bold for c in visible)
+    return Line(
+        chars=tuple(chars),
+        text=text,
+        x0=min(c.x0 for c in visible),
+        top=min(c.top for c in visible),
+        x1=max(c.x1 for c in visible),
+        bottom=max(c.bottom for c in visible),
+        size=statistics.median(sizes),
+        bold=bold_n * 2 > len(visible),
+        page=page,
+    )
+
+
+def group_lines(chars: Iterable[Char], page: int, *, gap_split: float = 3.0) -> list[Line]:
+    """Cluster characters into lines (top to bottom, left to right).
+
+    Characters whose vertical centres fall inside one band form a line; a
+    horizontal gap wider than ``gap_split`` × the font size splits it (a
+    page number or a table cell beside the text is a line of its own).
+    """
+    rows: list[list[Char]] = []
+    bands: list[tuple[float, float]] = []
+    for c in sorted(chars, key=lambda c: (c.top + c.bottom) / 2):
+        mid = (c.top + c.bottom) / 2
+        if rows and bands[-1][0] <= mid <= bands[-1][1]:
+            rows[-1].append(c)
+            continue
+        h = max(c.bottom - c.top, 1.0)
+        rows.append([c])
+        bands.append((mid - 0.35 * h, mid + 0.35 * h))
+    lines: list[Line] = []
+    for row in rows:
+        row.sort(key=lambda c: c.x0)
+        run: list[Char] = []
+        for c in row:
+            if run and c.x0 - run[-1].x1 > gap_split * max(c.size, run[-1].size, 1.0):
+                if any(not x.text.isspace() for x in run):
+                    lines.append(make_line(run, page))
+                run = []
+            run.append(c)
+        if any(not x.text.isspace() for x in run):
+            lines.append(make_line(run, page))
+    return lines

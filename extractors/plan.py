@@ -1,0 +1,130 @@
+"""Single-column plans: pages → one document."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.model import Block, Document
+
+from .blocks import BlockBuilder, Draft, body_size, right_edge
+from .chars import PageContent
+from .config import ExtractConfig
+from .furniture import strip_furniture
+from .levels import HeadingFacts, assign_levels
+from .lines import Line, group_lines
+from .tables import Table, find_tables
+
+
+@dataclass(frozen=True, slots=True)
+class PageItems:
+    """A page's body lines and tables, furniture removed."""
+
+    number: int
+    width: float
+    height: float
+    lines: tuple[Line, ...]
+    tables: tuple[Table, ...]
+
+
+def read_pages(pages: Sequence[PageContent], config: ExtractConfig) -> list[PageItems]:
+    """Lines and tables of every page, running headers/footers dropped."""
+    raw: list[list[Line]] = []
+    tables: list[list[Table]] = []
+    for p in pages:
+        ts = find_tables(p.rules, p.chars, p.number)
+        inside = [t.bbox for t in ts]
+        free = [
+            c for c in p.chars if not any(b.x0 <= (c.x0 + c.x1) / 2 <= b.x1 and b.top <= (c.top + c.bottom) / 2 <= b.bottom for b in inside)
+        ]
+        raw.append(group_lines(free, p.number))
+        tables.append(ts)
+    body = strip_furniture(raw, [p.height for p in pages], margin=config.header_margin)
+    return [PageItems(p.number, p.width, p.height, tuple(ls), tuple(ts)) for p, ls, ts in zip(pages, body, tables, strict=True)]
+
+
+def stitch_tables(drafts: list[Draft]) -> list[Draft]:
+    """Join a table continued on the next page (same columns, header row repeated)."""
+    out: list[Draft] = []
+    for d in drafts:
+        prev = out[-1] if out else None
+        if (
+            d.kind == "table"
+            and prev is not None
+            and prev.kind == "table"
+            and d.page == prev.page + 1
+            and d.rows
+            and prev.rows
+            and len(d.rows[0]) == len(prev.rows[0])
+            and prev.bbox is not None
+            and d.bbox is not None
+            and abs(d.bbox.x0 - prev.bbox.x0) < 3
+            and abs(d.bbox.x1 - prev.bbox.x1) < 3
+        ):
+            rows = d.rows[1:] if d.rows[0] == prev.rows[0] else d.rows
+            prev.rows = prev.rows + rows
+            continue
+        out.append(d)
+    return out
+
+
+def take_title(items: list[PageItems], size: float, *, margin: float = 0.08) -> tuple[str, list[PageItems]]:
+    """The title: the large lines near the top of the first page.
+
+    Small lines above it in the top margin are a running header (a one-page
+    plan has no second page to show that they repeat) and are dropped.
+    """
+    if not items or not items[0].lines:
+        return "", items
+    first = items[0]
+    lines = list(first.lines)
+    top_table = min((t.bbox.top for t in first.tables), default=1e9)
+    head = [ln for ln in lines[:6] if ln.top < top_table and ln.top < first.height / 3]
+    biggest = max((ln.size for ln in head), default=0.0)
+    if biggest < size + 2.5:
+        return "", items
+    start = next(i for i, ln in enumerate(lines) if ln.size == biggest)
+    if any(ln.top >= margin * first.height for ln in lines[:start]):
+        return "", items
+    end = start
+    while end < len(lines) and lines[end].size >= biggest - 0.5 and lines[end].top < top_table:
+        end += 1
+    text = " ".join(ln.text for ln in lines[start:end])
+    rest = tuple(lines[end:])
+    return text, [PageItems(first.number, first.width, first.height, rest, first.tables), *items[1:]]
+
+
+def build_drafts(items: Sequence[PageItems], config: ExtractConfig, *, size: float | None = None, edge: float | None = None) -> list[Draft]:
+    """Blocks of one column in reading order (tables placed by their top)."""
+    all_lines = [ln for it in items for ln in it.lines]
+    size = body_size(all_lines) if size is None else size
+    edge = right_edge(all_lines) if edge is None else edge
+    builder = BlockBuilder(size=size, edge=edge, heading_size_delta=config.heading_size_delta)
+    for it in items:
+        stream: list[tuple[float, int, Line | Table]] = [(ln.top, 1, ln) for ln in it.lines]
+        stream += [(t.bbox.top, 0, t) for t in it.tables]
+        stream.sort(key=lambda s: (s[0], s[1]))
+        for _, _, obj in stream:
+            if isinstance(obj, Table):
+                builder.add_table(obj)
+            else:
+                builder.add_line(obj)
+    return stitch_tables(builder.finish())
+
+
+def finish_document(drafts: list[Draft], *, title: str = "", label: str = "") -> Document:
+    """Give headings their levels and freeze the drafts into a document."""
+    heads = [d for d in drafts if d.kind == "heading"]
+    facts = [HeadingFacts(d.family or f"~{round(d.size * 2) / 2}", d.size, d.x0) for d in heads]
+    for d, level in zip(heads, assign_levels(facts), strict=True):
+        d.level = level
+    blocks: list[Block] = [d.to_block() for d in drafts]
+    return Document(blocks=tuple(blocks), title=title, label=label)
+
+
+def extract_plan(pages: Sequence[PageContent], config: ExtractConfig) -> Document:
+    """A single-column plan."""
+    items = read_pages(pages, config)
+    size = body_size([ln for it in items for ln in it.lines])
+    title, items = take_title(items, size)
+    return finish_document(build_drafts(items, config, size=size), title=title)

@@ -1,0 +1,145 @@
+"""Ruled tables: ruling segments → a grid of cells → rows of strings.
+
+The grid follows pdfplumber's model (a cell spanning several columns leaves
+``""`` in the columns it covers) but is built from the rules our character
+source already read, so a page is parsed once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.model import BBox
+
+from .chars import Char, Segment
+from .lines import Line, group_lines
+from .numbering import split_label
+
+_SNAP = 2.0  # points: rules closer than this are one rule
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    bbox: BBox
+    row: int
+    col: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    bbox: BBox
+    rows: tuple[tuple[str, ...], ...]
+    cells: tuple[Cell, ...]
+    page: int
+    col_edges: tuple[float, ...]
+
+
+def _snap(values: Sequence[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= _SNAP:
+            continue
+        out.append(v)
+    return out
+
+
+def _components(rules: Sequence[Segment]) -> list[list[Segment]]:
+    """Groups of rules that touch each other (one group per table)."""
+    n = len(rules)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    t = _SNAP
+    for i in range(n):
+        a = rules[i]
+        for j in range(i + 1, n):
+            b = rules[j]
+            if a.x0 - t <= b.x1 and b.x0 - t <= a.x1 and a.top - t <= b.bottom and b.top - t <= a.bottom:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[Segment]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(rules[i])
+    return list(groups.values())
+
+
+def _covers_h(hs: Sequence[Segment], y: float, x0: float, x1: float) -> bool:
+    mid = (x0 + x1) / 2
+    return any(abs((h.top + h.bottom) / 2 - y) <= _SNAP and h.x0 - _SNAP <= mid <= h.x1 + _SNAP for h in hs)
+
+
+def _covers_v(vs: Sequence[Segment], x: float, top: float, bottom: float) -> bool:
+    mid = (top + bottom) / 2
+    return any(abs((v.x0 + v.x1) / 2 - x) <= _SNAP and v.top - _SNAP <= mid <= v.bottom + _SNAP for v in vs)
+
+
+def cell_text(lines: Sequence[Line]) -> str:
+    """Join a cell's lines: wraps are joined, a line opening with a label starts a new line."""
+    out = ""
+    for i, ln in enumerate(lines):
+        if i and split_label(ln.text) is not None:
+            out += "\n"
+        out += ln.text
+    return out
+
+
+def find_tables(rules: Sequence[Segment], chars: Sequence[Char], page: int) -> list[Table]:
+    """Every ruled grid of at least 2 × 1 cells on a page, with its text."""
+    tables: list[Table] = []
+    for group in _components(rules):
+        hs = [s for s in group if s.horizontal]
+        vs = [s for s in group if not s.horizontal]
+        if not hs or not vs:
+            continue
+        # the outer extent of the rules closes the grid even where a border is
+        # missing (a table broken across pages often lacks its last rule)
+        ys = _snap([(h.top + h.bottom) / 2 for h in hs] + [min(v.top for v in vs), max(v.bottom for v in vs)])
+        xs = _snap([(v.x0 + v.x1) / 2 for v in vs] + [min(h.x0 for h in hs), max(h.x1 for h in hs)])
+        if len(ys) < 2 or len(xs) < 2 or (len(ys) - 1) * (len(xs) - 1) < 2:
+            continue
+        nrows, ncols = len(ys) - 1, len(xs) - 1
+        owner: dict[tuple[int, int], tuple[int, int]] = {}
+        spans: dict[tuple[int, int], tuple[int, int]] = {}
+        for r in range(nrows):
+            for c in range(ncols):
+                if (r, c) in owner:
+                    continue
+                # extend right while no vertical rule separates, down while no horizontal rule
+                c2 = c
+                while c2 + 1 < ncols and not _covers_v(vs, xs[c2 + 1], ys[r], ys[r + 1]):
+                    c2 += 1
+                r2 = r
+                while r2 + 1 < nrows and not _covers_h(hs, ys[r2 + 1], xs[c], xs[c2 + 1]):
+                    r2 += 1
+                for rr in range(r, r2 + 1):
+                    for cc in range(c, c2 + 1):
+                        owner[(rr, cc)] = (r, c)
+                spans[(r, c)] = (r2, c2)
+        buckets: dict[tuple[int, int], list[Char]] = {k: [] for k in spans}
+        x_lo, x_hi, y_lo, y_hi = xs[0], xs[-1], ys[0], ys[-1]
+        for ch in chars:
+            cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
+            if not (x_lo <= cx <= x_hi and y_lo <= cy <= y_hi):
+                continue
+            col = next((i for i in range(ncols) if xs[i] <= cx <= xs[i + 1]), None)
+            row = next((i for i in range(nrows) if ys[i] <= cy <= ys[i + 1]), None)
+            if col is not None and row is not None:
+                buckets[owner[(row, col)]].append(ch)
+        grid = [["" for _ in range(ncols)] for _ in range(nrows)]
+        cells: list[Cell] = []
+        for (r, c), (r2, c2) in spans.items():
+            text = cell_text(group_lines(buckets[(r, c)], page))
+            grid[r][c] = text
+            cells.append(Cell(BBox(xs[c], ys[r], xs[c2 + 1], ys[r2 + 1]), r, c, text))
+        rows = [tuple(row) for row in grid if any(row)]
+        if not rows or sum(1 for row in rows for x in row if x) < 2:
+            continue
+        tables.append(Table(BBox(x_lo, y_lo, x_hi, y_hi), tuple(rows), tuple(cells), page, tuple(xs)))
+    tables.sort(key=lambda t: (t.bbox.top, t.bbox.x0))
+    return tables

@@ -1,0 +1,71 @@
+"""Every error plandiff raises on purpose.
+
+Each message names the file, says what is wrong and what to do, so the CLI
+can print it as one line and exit non-zero.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class PlandiffError(Exception):
+    """Base class: a problem with one input or output file."""
+
+    reason = "cannot be processed"
+    advice = ""
+
+    def __init__(self, path: str | Path, detail: str = "") -> None:
+        self.path = str(path)
+        self.detail = detail
+        msg = f"{self.path}: {self.reason}"
+        if detail:
+            msg += f" ({detail})"
+        if self.advice:
+            msg += f"; {self.advice}"
+        super().__init__(msg)
+
+
+class NotAPdfError(PlandiffError):
+    reason = "not a PDF file"
+    advice = "pass the published PDF of the plan"
+
+
+class EncryptedPdfError(PlandiffError):
+    reason = "the PDF is encrypted"
+    advice = "save an unprotected copy (or remove the password) and try again"
+
+
+class BrokenPdfError(PlandiffError):
+    reason = "the PDF is damaged or truncated"
+    advice = "download or export the file again"
+
+
+class EmptyPdfError(PlandiffError):
+    reason = "the PDF has no pages"
+    advice = "check that the export finished"
+
+
+class NoTextLayerError(PlandiffError):
+    reason = "the PDF has no text layer (scanned pages)"
+    advice = "run OCR first (e.g. ocrmypdf -l jpn) and extract the OCRed copy"
+
+
+class GarbledTextError(PlandiffError):
+    reason = "the PDF's text decodes to (cid:NNN) garbage (fonts without a Unicode map)"
+    advice = "re-export the PDF with embedded Unicode fonts, or run OCR first"
+
+
+class TooLargeError(PlandiffError):
+    reason = "the PDF is larger than the configured limit"
+    advice = "raise --max-pages / max_pages, or split the file"
+
+
+class InputFormatError(PlandiffError):
+    reason = "not a plandiff.extract/1 JSON file"
+    advice = "pass a PDF or the JSON written by `plandiff extract --format json`"
+
+
+class OutputError(PlandiffError):
+    reason = "cannot write the output file"
+    advice = "check the directory exists and is writable"

@@ -1,0 +1,44 @@
+"""An extracted plan as a readable Markdown outline."""
+
+from __future__ import annotations
+
+from pipeline.model import Block, Document, ExtractResult
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", "<br>")
+
+
+def block_markdown(b: Block) -> str:
+    """One block as Markdown: headings keep their printed numbering."""
+    if b.kind == "heading":
+        return f"{'#' * min((b.level or 1) + 1, 6)} {b.label}{b.text}".rstrip()
+    if b.kind == "table":
+        if not b.rows:
+            return ""
+        width = max(len(r) for r in b.rows)
+        rows = [list(r) + [""] * (width - len(r)) for r in b.rows]
+        out = ["| " + " | ".join(_cell(c) for c in rows[0]) + " |", "|" + "---|" * width]
+        out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows[1:]]
+        return "\n".join(out)
+    if b.kind == "tag":
+        return f"**{b.text}**"
+    if b.kind == "kpi":
+        return f"- **{b.label}** {b.text}" if b.label else f"  - {b.text}"
+    if b.kind in ("bullet", "numbered", "note"):
+        return f"- {b.label} {b.text}".rstrip()
+    return b.text
+
+
+def document_markdown(doc: Document) -> str:
+    parts = [f"# {doc.title or doc.label or '(untitled)'}"]
+    if doc.label and doc.title:
+        parts.append(f"*{doc.label}*")
+    parts += [block_markdown(b) for b in doc.blocks]
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def extract_markdown(result: ExtractResult) -> str:
+    """The whole extraction: one outline per document."""
+    head = f"<!-- plandiff extract: {result.source}, {result.pages} pages, layout {result.layout} -->\n\n"
+    return head + "\n".join(document_markdown(d) for d in result.documents)

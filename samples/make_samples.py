@@ -1,0 +1,469 @@
+"""Regenerate the bundled sample plans: ground-truth JSON and PDFs.
+
+    pip install reportlab && python samples/make_samples.py
+
+The plans are fictional (サンプル支部, written for plandiff's tests) and are
+kept as small text files, ``content_*.txt``, one block a line::
+
+    KIND label|text #key
+
+KIND is H1..H4 (heading level), B (bullet), NUM (numbered), K (KPI), T (tag),
+N (note), P (paragraph), or ``TABLE a|b;c|d`` (rows split by ``;``).  The
+optional ``#key`` says which items of two years are the same item, for the
+side-by-side sample's ground truth.  Fonts: IPAex (Debian ``fonts-ipaexfont``),
+embedded; the PDFs are committed so the tests need no font.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+HERE = Path(__file__).resolve().parent
+FONTS = {
+    "G": "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
+    "M": "/usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf",
+}
+KINDS = {"B": "bullet", "NUM": "numbered", "K": "kpi", "T": "tag", "N": "note", "P": "paragraph"}
+NO_LINE_START = "、。，．）」』】％"
+
+
+# -- content -------------------------------------------------------------
+
+
+def parse_content(path: Path) -> tuple[str, list[dict], list[str]]:
+    """(title, plan/1 blocks, pairing keys) from a content file."""
+    title = ""
+    blocks: list[dict] = []
+    keys: list[str] = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        if not raw.strip():
+            continue
+        if raw.startswith("#"):
+            title = title or raw.lstrip("# ").split(" (")[0]
+            continue
+        kind, rest = raw.split(" ", 1)
+        if kind == "TABLE":
+            rows = [r.split("|") for r in rest.split(";")]
+            blocks.append({"kind": "table", "rows": rows})
+            keys.append("table:" + rows[0][0])
+            continue
+        label, text = rest.split("|", 1)
+        m = re.search(r" #(\w+)$", text)
+        key = m.group(1) if m else ""
+        text = text[: m.start()] if m else text
+        if kind.startswith("H"):
+            blocks.append({"kind": "heading", "level": int(kind[1]), "label": label, "text": text})
+        elif kind == "T":
+            blocks.append({"kind": "tag", "text": text})
+        else:
+            blocks.append({"kind": KINDS[kind], "label": label, "text": text})
+        keys.append(key or f"{kind}:{label}{text}")
+    return title, blocks, keys
+
+
+def plan_json(ident: str, title: str, org: str, year: str, blocks: list[dict]) -> dict:
+    return {
+        "schema": "plan/1",
+        "id": ident,
+        "title": title,
+        "org": org,
+        "fiscal_year": year,
+        "source": f"content_{ident}.txt",
+        "blocks": blocks,
+    }
+
+
+def pair_rows(new: list[dict], new_keys: list[str], old: list[dict], old_keys: list[str]) -> list[dict]:
+    """Rows a person would draw: same key side by side, the rest against a marker."""
+    rows: list[dict] = []
+    sm = SequenceMatcher(a=old_keys, b=new_keys, autojunk=False)
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            rows += [{"left": [new[j1 + k]], "right": [old[i1 + k]]} for k in range(i2 - i1)]
+            continue
+        rows += [{"left": [{"kind": "tag", "text": "（削除）"}], "right": [old[i]]} for i in range(i1, i2)]
+        rows += [{"left": [new[j]], "right": [{"kind": "tag", "text": "【新設】"}]} for j in range(j1, j2)]
+    return rows
+
+
+# -- layout --------------------------------------------------------------
+
+
+@dataclass
+class Draw:
+    """One printed line (or a table) positioned relative to its column."""
+
+    font: str
+    size: float
+    dx: float
+    text: str
+    height: float
+    table: list[list[str]] | None = None
+
+
+def width(text: str, font: str, size: float) -> float:
+    return pdfmetrics.stringWidth(text, font, size)
+
+
+def wrap(text: str, font: str, size: float, first: float, rest: float) -> list[str]:
+    """Greedy wrap by character (Japanese), keeping closing punctuation off line starts."""
+    lines: list[str] = []
+    cur = ""
+    limit = first
+    for ch in text:
+        if width(cur + ch, font, size) > limit and cur and ch not in NO_LINE_START:
+            lines.append(cur)
+            cur = ""
+            limit = rest
+        cur += ch
+    if cur:
+        lines.append(cur)
+    return lines
+
+
+def layout_block(b: dict, colw: float, indent: float) -> list[Draw]:
+    """A block as printed lines in a column ``colw`` wide, body indented by ``indent``."""
+    kind = b["kind"]
+    if kind == "table":
+        return [Draw("M", 9.0, indent, "", 0.0, table=b["rows"])]
+    if kind == "heading":
+        size = {1: 12.0, 2: 11.0}.get(b["level"], 10.5)
+        font = "G"
+        dx = 10.5 * (b["level"] - 1)
+    else:
+        size = 9.5 if kind == "note" else 10.5
+        font = "G" if kind in ("kpi", "tag") else "M"
+        dx = indent
+    label = b.get("label", "")
+    text = b["text"]
+    lead = size * 1.6
+    avail = colw - dx
+    if kind == "paragraph":
+        lines = wrap(text, font, size, avail - size, avail)
+        return [Draw(font, size, dx + (size if i == 0 else 0), ln, lead) for i, ln in enumerate(lines)]
+    head = label + (" " if label and kind in ("bullet", "kpi", "note", "heading") and not label.endswith("：") else "")
+    hang = width(head, font, size)
+    lines = wrap(text, font, size, avail - hang, avail - hang)
+    out = [Draw(font, size, dx, head + lines[0], lead)]
+    out += [Draw(font, size, dx + hang, ln, lead) for ln in lines[1:]]
+    out[-1].height += 2.0
+    return out
+
+
+def body_indent(blocks: list[dict]) -> list[float]:
+    """Body items sit one step right of the heading above them."""
+    out: list[float] = []
+    level = 0
+    for b in blocks:
+        if b["kind"] == "heading":
+            level = b["level"]
+        out.append(10.5 * level)
+    return out
+
+
+def table_height(rows: list[list[str]], widths: list[float], size: float) -> list[float]:
+    hs = []
+    for r in rows:
+        n = max(len(wrap(c, "M", size, w - 6, w - 6)) or 1 for c, w in zip(r, widths, strict=True))
+        hs.append(n * size * 1.5 + 6)
+    return hs
+
+
+def draw_table(c: Canvas, rows: list[list[str]], x: float, y: float, w: float, size: float = 9.0) -> float:
+    """Draw a ruled table with its top at ``y``; returns the height used."""
+    ncol = len(rows[0])
+    first = w * (0.4 if ncol > 2 else 0.6)
+    widths = [first] + [(w - first) / (ncol - 1)] * (ncol - 1) if ncol > 1 else [w]
+    heights = table_height(rows, widths, size)
+    c.setLineWidth(0.6)
+    top = y
+    for r, h in zip(rows, heights, strict=True):
+        xx = x
+        for cell, cw in zip(r, widths, strict=True):
+            c.setFont("M", size)
+            for k, ln in enumerate(wrap(cell, "M", size, cw - 6, cw - 6)):
+                c.drawString(xx + 3, top - 3 - size - k * size * 1.5, ln)
+            xx += cw
+        c.line(x, top, x + w, top)
+        top -= h
+    c.line(x, top, x + w, top)
+    xx = x
+    for cw in [0.0, *widths]:
+        xx += cw
+        c.line(xx, y, xx, top)
+    return y - top
+
+
+# -- renderers -----------------------------------------------------------
+
+
+def new_canvas(path: Path, title: str, author: str, size: tuple[float, float]) -> Canvas:
+    c = Canvas(str(path), pagesize=size, invariant=1)
+    c.setTitle(title)
+    c.setAuthor(author)
+    c.setCreator("plandiff samples/make_samples.py")
+    return c
+
+
+def render_plan(path: Path, title: str, org: str, blocks: list[dict]) -> None:
+    pw, ph = A4
+    left, right, top, bottom = 70.0, pw - 62.0, 62.0, ph - 60.0
+    c = new_canvas(path, title, org, A4)
+    page = 1
+
+    def furniture() -> None:
+        c.setFont("M", 8.5)
+        c.drawRightString(right, ph - 36, title)
+        c.setFont("M", 9)
+        c.drawCentredString(pw / 2, 36, f"- {page} -")
+
+    furniture()
+    y = top
+    c.setFont("G", 15)
+    c.drawCentredString(pw / 2, ph - y - 15, title)
+    y += 40
+    for b, indent in zip(blocks, body_indent(blocks), strict=True):
+        if b["kind"] == "heading" and y > top + 10:
+            y += 6
+        for d in layout_block(b, right - left, indent):
+            if d.table is not None:
+                rows = d.table
+                widths_w = right - left - d.dx
+                while rows:
+                    ncol = len(rows[0])
+                    first = widths_w * (0.4 if ncol > 2 else 0.6)
+                    widths = [first] + [(widths_w - first) / (ncol - 1)] * (ncol - 1)
+                    hs = table_height(rows, widths, d.size)
+                    fit = 0
+                    used = 0.0
+                    while fit < len(rows) and y + used + hs[fit] <= bottom:
+                        used += hs[fit]
+                        fit += 1
+                    if fit <= 1:
+                        c.showPage()
+                        page += 1
+                        furniture()
+                        y = top
+                        continue
+                    part = rows[:fit]
+                    y += draw_table(c, part, left + d.dx, ph - y, widths_w, d.size) + 8
+                    rows = [rows[0], *rows[fit:]] if fit < len(rows) else []
+                continue
+            if y + d.height > bottom:
+                c.showPage()
+                page += 1
+                furniture()
+                y = top
+            c.setFont(d.font, d.size)
+            c.drawString(left + d.dx, ph - y - d.size, d.text)
+            y += d.height
+    c.showPage()
+    c.save()
+
+
+def render_fieldtable(path: Path, title: str, org: str, blocks: list[dict]) -> None:
+    """分野 | 実施内容等: each level-1 heading in the first column, repeated on every page."""
+    pw, ph = A4
+    left, split, right, top, bottom = 48.0, 140.0, pw - 48.0, 60.0, ph - 56.0
+    c = new_canvas(path, title, org, A4)
+    state = {"page": 1, "y": top, "area": "", "area_top": top}
+
+    def header() -> None:
+        c.setFont("M", 8.5)
+        c.drawRightString(right, ph - 34, title)
+        c.setFont("M", 9)
+        c.drawCentredString(pw / 2, 30, f"- {state['page']} -")
+        y = state["y"]
+        if state["page"] == 1:
+            c.setFont("G", 15)
+            c.drawCentredString(pw / 2, ph - y - 15, title)
+            y += 34
+        c.setLineWidth(0.6)
+        c.setFont("G", 10)
+        c.drawString(left + 4, ph - y - 14, "分野")
+        c.drawString(split + 4, ph - y - 14, "実施内容等")
+        c.line(left, ph - y, right, ph - y)
+        y += 20
+        c.line(left, ph - y, right, ph - y)
+        state["y"] = y
+        state["area_top"] = y
+        draw_area()
+
+    def draw_area() -> None:
+        c.setFont("G", 10.5)
+        for k, ln in enumerate(wrap(state["area"], "G", 10.5, split - left - 8, split - left - 8)):
+            c.drawString(left + 4, ph - state["area_top"] - 14 - k * 16, ln)
+
+    def close_page() -> None:
+        y = state["y"] + 4
+        c.line(left, ph - y, right, ph - y)
+        for x in (left, split, right):
+            c.line(x, ph - state["area_top"] + 20, x, ph - y)
+        c.showPage()
+        state["page"] += 1
+        state["y"] = top
+
+    header()
+    colw = right - split - 8
+    for b, indent in zip(blocks, body_indent(blocks), strict=True):
+        if b["kind"] == "heading" and b["level"] == 1:
+            if state["area"]:
+                y = state["y"] + 4
+                c.line(left, ph - y, right, ph - y)
+                state["y"] = y + 4
+                if state["y"] + 40 > bottom:
+                    close_page()
+                    state["area"] = b["label"] + b["text"]
+                    header()
+                    continue
+            state["area"] = b["label"] + b["text"]
+            state["area_top"] = state["y"]
+            draw_area()
+            continue
+        for d in layout_block(b, colw, max(indent - 10.5, 0)):
+            if d.table is not None:
+                h = sum(table_height(d.table, [colw * 0.4] + [colw * 0.6 / (len(d.table[0]) - 1)] * (len(d.table[0]) - 1), d.size)) + 8
+                if state["y"] + h > bottom:
+                    close_page()
+                    header()
+                state["y"] += draw_table(c, d.table, split + 4, ph - state["y"] - 4, colw, d.size) + 10
+                continue
+            if state["y"] + d.height + 4 > bottom:
+                close_page()
+                header()
+            c.setFont(d.font, d.size)
+            c.drawString(split + 4 + max(d.dx - 10.5, 0), ph - state["y"] - 4 - d.size, d.text)
+            state["y"] += d.height
+    close_page()
+    c.save()
+
+
+def render_sidebyside(path: Path, title: str, labels: tuple[str, str], rows: list[dict]) -> None:
+    """A4 landscape 新旧対照表: header row on every page, rows breaking across pages."""
+    pw, ph = landscape(A4)
+    left, mid, right, top, bottom = 40.0, pw / 2, pw - 40.0, 50.0, ph - 40.0
+    colw = mid - left - 12
+    c = new_canvas(path, title, "", (pw, ph))
+    state = {"page": 1, "y": top}
+
+    def header() -> None:
+        y = state["y"]
+        c.setFont("M", 9)
+        c.drawCentredString(pw / 2, 22, f"- {state['page']} -")
+        if state["page"] == 1:
+            c.setFont("G", 14)
+            c.drawCentredString(pw / 2, ph - y - 14, title)
+            y += 30
+        c.setLineWidth(0.6)
+        c.line(left, ph - y, right, ph - y)
+        c.setFont("G", 10.5)
+        c.drawCentredString((left + mid) / 2, ph - y - 15, labels[0])
+        c.drawCentredString((mid + right) / 2, ph - y - 15, labels[1])
+        y += 22
+        c.line(left, ph - y, right, ph - y)
+        state["y"] = y
+        state["table_top"] = y - 22
+
+    def close_page() -> None:
+        for x in (left, mid, right):
+            c.line(x, ph - state["table_top"], x, ph - state["y"])
+        c.showPage()
+        state["page"] += 1
+        state["y"] = top
+
+    def cell_lines(blocks: list[dict], indents: list[float]) -> list[Draw]:
+        out: list[Draw] = []
+        for b, ind in zip(blocks, indents, strict=True):
+            out += layout_block(b, colw, ind)
+        return out
+
+    header()
+    lvl = {"L": 0, "R": 0}
+    for row in rows:
+        cells = []
+        for side, key in (("L", "left"), ("R", "right")):
+            ind = []
+            for b in row[key]:
+                if b["kind"] == "heading":
+                    lvl[side] = b["level"]
+                ind.append(10.5 * lvl[side])
+            cells.append(cell_lines(row[key], ind))
+        pending = [list(cells[0]), list(cells[1])]
+        while pending[0] or pending[1]:
+            y0 = state["y"] + 4
+            heights = [0.0, 0.0]
+            for k, x in ((0, left + 6), (1, mid + 6)):
+                y = y0
+                while pending[k]:
+                    d = pending[k][0]
+                    h = (
+                        d.height
+                        if d.table is None
+                        else sum(table_height(d.table, [colw * 0.4] + [colw * 0.6 / (len(d.table[0]) - 1)] * (len(d.table[0]) - 1), d.size))
+                        + 6
+                    )
+                    if y + h > bottom:
+                        break
+                    pending[k].pop(0)
+                    if d.table is not None:
+                        draw_table(c, d.table, x + d.dx, ph - y, colw - d.dx, d.size)
+                    else:
+                        c.setFont(d.font, d.size)
+                        c.drawString(x + d.dx, ph - y - d.size, d.text)
+                    y += h
+                heights[k] = y - y0
+            state["y"] = y0 + max(heights) + 2
+            if pending[0] or pending[1]:
+                close_page()
+                header()
+        c.line(left, ph - state["y"], right, ph - state["y"])
+    close_page()
+    c.save()
+
+
+def main() -> None:
+    for name, path in FONTS.items():
+        pdfmetrics.registerFont(TTFont(name, path))
+    docs = {}
+    for ident, org, year in (
+        ("sample-r7", "サンプル支部", "令和７年度"),
+        ("sample-r6", "サンプル支部", "令和６年度"),
+        ("sample-hq-r7", "本部", "令和７年度"),
+    ):
+        src = HERE / f"content_{ident.removeprefix('sample-').replace('-', '_')}.txt"
+        title, blocks, keys = parse_content(src)
+        docs[ident] = (title, blocks, keys)
+        truth = plan_json(ident, title, org, year, blocks)
+        truth["source"] = src.name
+        (HERE / f"{ident}.plan.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        render_plan(HERE / f"{ident}.plan.pdf", title, org, blocks)
+    title, blocks, _ = docs["sample-r7"]
+    render_fieldtable(HERE / "sample-r7.fieldtable.pdf", title, "サンプル支部", blocks)
+    new, old = docs["sample-r7"], docs["sample-r6"]
+    rows = pair_rows(new[1], new[2], old[1], old[2])
+    labels = ("令和７年度（新）", "令和６年度（旧）")
+    pair = {
+        "schema": "pair/1",
+        "id": "sample-r7-vs-r6",
+        "title": "令和７年度 サンプル支部事業計画 新旧対照表",
+        "left": {"id": "sample-r7", "label": labels[0], "org": "サンプル支部", "fiscal_year": "令和７年度"},
+        "right": {"id": "sample-r6", "label": labels[1], "org": "サンプル支部", "fiscal_year": "令和６年度"},
+        "source": "content_r7.txt, content_r6.txt",
+        "rows": rows,
+    }
+    (HERE / "sample-r7-vs-r6.pair.json").write_text(json.dumps(pair, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    render_sidebyside(HERE / "sample-r7-vs-r6.sidebyside.pdf", pair["title"], labels, rows)
+    print("wrote", ", ".join(sorted(p.name for p in HERE.glob("sample-*"))))
+
+
+if __name__ == "__main__":
+    main()
