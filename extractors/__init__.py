@@ -8,6 +8,8 @@ from pipeline.model import ExtractResult
 
 from .chars import open_source
 from .config import ExtractConfig
+from .framed import extract_fieldtable, extract_sidebyside
+from .layout import detect_layout
 from .plan import extract_plan
 from .textlayer import check_text_layer
 
@@ -27,5 +29,14 @@ def extract_pdf(path: str | Path, *, config: ExtractConfig | None = None) -> Ext
     finally:
         src.close()
     check_text_layer(str(path), pages)
+    layout = detect_layout(pages) if config.layout == "auto" else config.layout
+    name = Path(path).name
+    if layout == "sidebyside":
+        docs, rows, _ = extract_sidebyside(pages, config)
+        return ExtractResult(source=name, pages=len(pages), layout=layout, documents=tuple(docs), rows=tuple(rows))
+    if layout == "fieldtable":
+        doc, _ = extract_fieldtable(pages, config)
+        return ExtractResult(source=name, pages=len(pages), layout=layout, documents=(doc,))
+    # slides are read as a plan for now: one flow of blocks in slide order
     doc = extract_plan(pages, config)
-    return ExtractResult(source=Path(path).name, pages=len(pages), layout="plan", documents=(doc,))
+    return ExtractResult(source=name, pages=len(pages), layout=layout, documents=(doc,))

@@ -34,7 +34,7 @@ class Draft:
     bbox: BBox | None = None
     page: int = 0
     level: int | None = None
-    extra: dict[str, object] = field(default_factory=dict)
+    groups: set[int] = field(default_factory=set)  # side-by-side rows it sits in
 
     @property
     def size(self) -> float:
@@ -146,25 +146,36 @@ class BlockBuilder:
         aligned = abs(line.x0 - wrap_x) <= tol if wrap_x is not None else line.x0 <= d.text_x + tol
         if label is None and not is_tag(line.text):
             return aligned
+        if label is not None and label.kind != "numbering":
+            return False  # a bullet, KPI or note always starts an item
         # A wrap can put 11）, ・ or （…） at the start of a line.  It is a wrap only
         # where the block's wrapped lines sit, apart from where its first line starts.
         return aligned and abs(line.x0 - d.lines[0].x0) > 0.5 * line.size
 
     # -- feeding ---------------------------------------------------------
 
-    def add_line(self, line: Line) -> None:
+    def add_line(self, line: Line) -> Draft:
+        """Feed the next line; returns the draft it went to."""
         label = split_label(line.text)
         d = self._open
         if d is not None and self._continues(d, line, label):
             d.lines.append(line)
             d.text = join_text(d.text, line.text)
-            return
+            return d
         self.close()
         self._open = self._start(line, label)
+        return self._open
 
-    def add_table(self, table: Table) -> None:
+    def add_table(self, table: Table) -> Draft:
         self.close()
-        self.drafts.append(Draft("table", "", "", [], "", table.bbox.x0, rows=table.rows, bbox=table.bbox, page=table.page))
+        d = Draft("table", "", "", [], "", table.bbox.x0, rows=table.rows, bbox=table.bbox, page=table.page)
+        self.drafts.append(d)
+        return d
+
+    @property
+    def open(self) -> Draft | None:
+        """The block still taking lines, if any."""
+        return self._open
 
     def close(self) -> None:
         if self._open is not None:

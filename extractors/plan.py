@@ -63,6 +63,7 @@ def stitch_tables(drafts: list[Draft]) -> list[Draft]:
         ):
             rows = d.rows[1:] if d.rows[0] == prev.rows[0] else d.rows
             prev.rows = prev.rows + rows
+            prev.groups |= d.groups
             continue
         out.append(d)
     return out
@@ -101,21 +102,28 @@ def build_drafts(items: Sequence[PageItems], config: ExtractConfig, *, size: flo
     edge = right_edge(all_lines) if edge is None else edge
     builder = BlockBuilder(size=size, edge=edge, heading_size_delta=config.heading_size_delta)
     for it in items:
-        stream: list[tuple[float, int, Line | Table]] = [(ln.top, 1, ln) for ln in it.lines]
-        stream += [(t.bbox.top, 0, t) for t in it.tables]
-        stream.sort(key=lambda s: (s[0], s[1]))
-        for _, _, obj in stream:
-            if isinstance(obj, Table):
-                builder.add_table(obj)
-            else:
-                builder.add_line(obj)
+        feed(builder, it.lines, it.tables)
     return stitch_tables(builder.finish())
+
+
+def feed(builder: BlockBuilder, lines: Sequence[Line], tables: Sequence[Table]) -> list[Draft]:
+    """Feed one region's lines and tables in reading order; returns the drafts they went to."""
+    stream: list[tuple[float, int, Line | Table]] = [(ln.top, 1, ln) for ln in lines]
+    stream += [(t.bbox.top, 0, t) for t in tables]
+    stream.sort(key=lambda s: (s[0], s[1]))
+    touched: list[Draft] = []
+    for _, _, obj in stream:
+        d = builder.add_table(obj) if isinstance(obj, Table) else builder.add_line(obj)
+        if not touched or touched[-1] is not d:
+            touched.append(d)
+    return touched
 
 
 def finish_document(drafts: list[Draft], *, title: str = "", label: str = "") -> Document:
     """Give headings their levels and freeze the drafts into a document."""
     heads = [d for d in drafts if d.kind == "heading"]
-    facts = [HeadingFacts(d.family or f"~{round(d.size * 2) / 2}", d.size, d.x0) for d in heads]
+    # a field table's area name (family "area") outranks every heading inside it
+    facts = [HeadingFacts(d.family or f"~{round(d.size * 2) / 2}", 1e3 if d.family == "area" else d.size, d.x0) for d in heads]
     for d, level in zip(heads, assign_levels(facts), strict=True):
         d.level = level
     blocks: list[Block] = [d.to_block() for d in drafts]

@@ -292,6 +292,7 @@ def render_fieldtable(path: Path, title: str, org: str, blocks: list[dict]) -> N
         c.drawString(left + 4, ph - y - 14, "分野")
         c.drawString(split + 4, ph - y - 14, "実施内容等")
         c.line(left, ph - y, right, ph - y)
+        state["frame_top"] = y
         y += 20
         c.line(left, ph - y, right, ph - y)
         state["y"] = y
@@ -307,7 +308,7 @@ def render_fieldtable(path: Path, title: str, org: str, blocks: list[dict]) -> N
         y = state["y"] + 4
         c.line(left, ph - y, right, ph - y)
         for x in (left, split, right):
-            c.line(x, ph - state["area_top"] + 20, x, ph - y)
+            c.line(x, ph - state["frame_top"], x, ph - y)
         c.showPage()
         state["page"] += 1
         state["y"] = top

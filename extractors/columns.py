@@ -1,0 +1,134 @@
+"""Page-wide ruled frames: the 分野 | 実施内容等 field table and the side-by-side 対照表.
+
+Both layouts put the plan inside one big table whose header row repeats on
+every page.  The frame's long vertical rules give the columns; characters are
+split by column *before* lines are formed, so the left column's text never
+leaks into the right one even when both sit on one text line.  Rules that
+span the frame's width separate its rows; shorter rules inside a column are
+tables nested in a cell.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .chars import Char, PageContent, Segment
+from .lines import Line, group_lines
+from .tables import Table, find_tables
+
+_SNAP = 2.5
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    xs: tuple[float, ...]  # column boundaries, left to right
+    header_top: float
+    header_bottom: float
+    bottom: float
+    row_ys: tuple[float, ...]  # rules spanning the frame, below the header
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    lines: tuple[Line, ...]
+    tables: tuple[Table, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FrameRow:
+    page: int
+    top: float
+    cells: tuple[Cell, ...]  # one per column
+
+
+def _snap(values: Sequence[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > _SNAP:
+            out.append(v)
+    return out
+
+
+def find_frame(page: PageContent) -> Frame | None:
+    """The page-wide table holding the plan, if the page has one."""
+    vs = [r for r in page.rules if not r.horizontal]
+    hs = [r for r in page.rules if r.horizontal]
+    if not vs or not hs:
+        return None
+    tall = [v for v in _join_vertical(vs) if v.bottom - v.top >= 0.2 * page.height]
+    if not tall:
+        return None
+    # the frame's own columns start at its top; a tall table nested in a cell starts lower
+    frame_top = min(v.top for v in tall)
+    tall = [v for v in tall if v.top <= frame_top + 3 * _SNAP]
+    xs = _snap([(v.x0 + v.x1) / 2 for v in tall])
+    if len(xs) < 2 or xs[-1] - xs[0] < 0.6 * page.width:
+        return None
+    left, right = xs[0], xs[-1]
+    wide = _snap([(h.top + h.bottom) / 2 for h in hs if h.x0 <= left + _SNAP * 2 and h.x1 >= right - _SNAP * 2])
+    top = min(v.top for v in tall)
+    bottom = max(v.bottom for v in tall)
+    wide = [y for y in wide if top - _SNAP <= y <= bottom + _SNAP]
+    if len(wide) < 2:
+        return None
+    return Frame(tuple(xs), wide[0], wide[1], bottom, tuple(wide[1:]))
+
+
+def _join_vertical(vs: Sequence[Segment]) -> list[Segment]:
+    """Join vertical pieces on one x that touch (a border drawn cell by cell)."""
+    out: list[Segment] = []
+    for v in sorted(vs, key=lambda v: (round((v.x0 + v.x1) / 2 / _SNAP), v.top)):
+        last = out[-1] if out else None
+        if last is not None and abs((last.x0 + last.x1) / 2 - (v.x0 + v.x1) / 2) <= _SNAP and v.top <= last.bottom + 3:
+            out[-1] = Segment(min(last.x0, v.x0), last.top, max(last.x1, v.x1), max(last.bottom, v.bottom))
+        else:
+            out.append(v)
+    return out
+
+
+def header_cells(page: PageContent, frame: Frame) -> list[str]:
+    """Text of the header row, one string per column."""
+    out = []
+    for x0, x1 in zip(frame.xs, frame.xs[1:], strict=False):
+        top, bottom = frame.header_top, frame.header_bottom
+        chars = [c for c in page.chars if x0 <= (c.x0 + c.x1) / 2 <= x1 and top <= (c.top + c.bottom) / 2 <= bottom]
+        out.append(" ".join(ln.text for ln in group_lines(chars, page.number)))
+    return out
+
+
+def frame_rows(page: PageContent, frame: Frame) -> list[FrameRow]:
+    """The rows of the frame below its header, each split into column cells."""
+    cols = list(zip(frame.xs, frame.xs[1:], strict=False))
+    ys = [*frame.row_ys]
+    if ys[-1] < frame.bottom - _SNAP:
+        ys.append(frame.bottom)
+    inner_rules = [r for r in page.rules if _inside_column(r, cols) and not _is_frame_rule(r, frame)]
+    rows: list[FrameRow] = []
+    for y0, y1 in itertools.pairwise(ys):
+        cells = []
+        for x0, x1 in cols:
+            chars = [c for c in page.chars if x0 <= (c.x0 + c.x1) / 2 <= x1 and y0 <= (c.top + c.bottom) / 2 <= y1]
+            rules = [r for r in inner_rules if x0 - _SNAP <= r.x0 and r.x1 <= x1 + _SNAP and y0 - _SNAP <= r.top and r.bottom <= y1 + _SNAP]
+            cells.append(_cell(chars, rules, page.number))
+        if any(c.lines or c.tables for c in cells):
+            rows.append(FrameRow(page.number, y0, tuple(cells)))
+    return rows
+
+
+def _inside_column(r: Segment, cols: Sequence[tuple[float, float]]) -> bool:
+    return any(x0 - _SNAP <= r.x0 and r.x1 <= x1 + _SNAP for x0, x1 in cols)
+
+
+def _is_frame_rule(r: Segment, frame: Frame) -> bool:
+    if r.horizontal:
+        return False
+    return any(abs((r.x0 + r.x1) / 2 - x) <= _SNAP for x in frame.xs) and r.bottom - r.top >= 0.3 * (frame.bottom - frame.header_top)
+
+
+def _cell(chars: Sequence[Char], rules: Sequence[Segment], page: int) -> Cell:
+    tables = find_tables(rules, chars, page)
+    boxes = [t.bbox for t in tables]
+    free = [c for c in chars if not any(b.x0 <= (c.x0 + c.x1) / 2 <= b.x1 and b.top <= (c.top + c.bottom) / 2 <= b.bottom for b in boxes)]
+    return Cell(tuple(group_lines(free, page)), tuple(tables))
