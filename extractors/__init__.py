@@ -11,6 +11,7 @@ from .config import ExtractConfig
 from .framed import extract_fieldtable, extract_sidebyside
 from .layout import detect_layout
 from .plan import extract_plan
+from .slides import extract_slides
 from .textlayer import check_text_layer
 
 __all__ = ["ExtractConfig", "extract_pdf"]
@@ -26,6 +27,7 @@ def extract_pdf(path: str | Path, *, config: ExtractConfig | None = None) -> Ext
     src = open_source(path, max_pages=config.max_pages)
     try:
         pages = list(src.pages())
+        meta_title = src.title
     finally:
         src.close()
     check_text_layer(str(path), pages)
@@ -37,6 +39,5 @@ def extract_pdf(path: str | Path, *, config: ExtractConfig | None = None) -> Ext
     if layout == "fieldtable":
         doc, _ = extract_fieldtable(pages, config)
         return ExtractResult(source=name, pages=len(pages), layout=layout, documents=(doc,))
-    # slides are read as a plan for now: one flow of blocks in slide order
-    doc = extract_plan(pages, config)
+    doc = extract_slides(pages, config, title=meta_title) if layout == "slides" else extract_plan(pages, config)
     return ExtractResult(source=name, pages=len(pages), layout=layout, documents=(doc,))

@@ -71,6 +71,7 @@ class CharSource(Protocol):
     """What the extractors need from a PDF library."""
 
     page_count: int
+    title: str  # the document information's Title, or ""
 
     def pages(self) -> Iterator[PageContent]: ...
 
@@ -105,6 +106,10 @@ class PdfiumSource:
         if max_pages is not None and self.page_count > max_pages:
             self._pdf.close()
             raise TooLargeError(self.path, f"{self.page_count} pages, limit {max_pages}")
+        try:
+            self.title = str(self._pdf.get_metadata_dict().get("Title") or "").strip()
+        except pdfium.PdfiumError:
+            self.title = ""
         self._fonts: dict[int, bool] = {}
         self._buf = ctypes.create_string_buffer(256)
         self._flags = ctypes.c_int()

@@ -6,7 +6,10 @@ import json
 from pathlib import Path
 from typing import Literal
 
+import pandas as pd
+
 from extractors import ExtractConfig, extract_pdf
+from reports.frames import TableKind, table_frames
 from reports.outline import extract_markdown
 
 from .exceptions import InputFormatError
@@ -31,6 +34,15 @@ def extract(path: str | Path, *, config: ExtractConfig | None = None) -> Extract
         except (OSError, ValueError, TypeError, KeyError) as e:
             raise InputFormatError(p, str(e)) from e
     return extract_pdf(p, config=config)
+
+
+def tables(result: ExtractResult, *, kind: TableKind | None = None, numeric: bool = False) -> list[pd.DataFrame]:
+    """The tables of an extraction as DataFrames; ``kind="kpi"`` or ``"budget"`` picks those.
+
+    >>> [df.attrs["kind"] for df in tables(extract("samples/sample-r7.plan.pdf"))]
+    ['budget', 'kpi']
+    """
+    return table_frames(result, kind=kind, numeric=numeric)
 
 
 def render_extract(result: ExtractResult, fmt: ExtractFormat = "json") -> str:

@@ -431,6 +431,60 @@ def render_sidebyside(path: Path, title: str, labels: tuple[str, str], rows: lis
     c.save()
 
 
+def render_slides(path: Path, title: str, org: str, blocks: list[dict]) -> None:
+    """A 16:9 slide deck: one slide per level-1 heading, boxed sections, ruled tables."""
+    pw, ph = 960.0, 540.0
+    left, right = 48.0, pw - 48.0
+    c = new_canvas(path, title, org, (pw, ph))
+    slides: list[list[dict]] = []
+    for b in blocks:
+        if b["kind"] == "heading" and b["level"] == 1:
+            slides.append([])
+        slides[-1].append(b)
+    for n, slide in enumerate(slides, 1):
+        head = slide[0]
+        c.setFillColorRGB(0.85, 0.9, 1.0)
+        c.rect(0, ph - 70, pw, 70, stroke=0, fill=1)
+        c.setFillColorRGB(0, 0, 0)
+        c.setFont("G", 22)
+        c.drawString(left, ph - 48, head["label"] + head["text"])
+        c.setFont("M", 10)
+        c.drawRightString(pw - 24, 16, str(n))
+        y = 96.0
+        box_top = None
+        for b in slide[1:]:
+            if b["kind"] == "heading":
+                if box_top is not None:
+                    c.rect(left - 8, ph - y + 4, right - left + 16, y - box_top - 4, stroke=1, fill=0)
+                y += 8
+                c.setFont("G", 15)
+                c.drawString(left, ph - y - 15, b["text"])
+                y += 26
+                box_top = y - 4
+                continue
+            if b["kind"] == "table":
+                if box_top is not None:
+                    c.rect(left - 8, ph - y + 4, right - left + 16, y - box_top - 4, stroke=1, fill=0)
+                    box_top = None
+                y += 8
+                y += draw_table(c, b["rows"], left + 40, ph - y, right - left - 80, 12) + 10
+                continue
+            size = 11.0 if b["kind"] == "note" else 13.0
+            font = "G" if b["kind"] == "kpi" else "M"
+            head_txt = b.get("label", "") + (" " if b.get("label") and not b["label"].endswith("：") else "")
+            hang = width(head_txt, font, size)
+            lines = wrap(b["text"], font, size, right - left - hang, right - left - hang)
+            c.setFont(font, size)
+            for k, ln in enumerate(lines):
+                c.drawString(left + (0 if k == 0 else hang), ph - y - size, (head_txt if k == 0 else "") + ln)
+                y += size * 1.6
+            y += 2
+        if box_top is not None:
+            c.rect(left - 8, ph - y + 4, right - left + 16, y - box_top - 4, stroke=1, fill=0)
+        c.showPage()
+    c.save()
+
+
 def main() -> None:
     for name, path in FONTS.items():
         pdfmetrics.registerFont(TTFont(name, path))
@@ -447,6 +501,11 @@ def main() -> None:
         truth["source"] = src.name
         (HERE / f"{ident}.plan.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         render_plan(HERE / f"{ident}.plan.pdf", title, org, blocks)
+    title, blocks, _ = parse_content(HERE / "content_slides_r7.txt")
+    truth = plan_json("sample-slides-r7", title, "サンプル支部", "令和７年度", blocks)
+    truth["source"] = "content_slides_r7.txt"
+    (HERE / "sample-slides-r7.slides.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    render_slides(HERE / "sample-slides-r7.slides.pdf", title, "サンプル支部", blocks)
     title, blocks, _ = docs["sample-r7"]
     render_fieldtable(HERE / "sample-r7.fieldtable.pdf", title, "サンプル支部", blocks)
     new, old = docs["sample-r7"], docs["sample-r6"]

@@ -66,3 +66,29 @@ def test_fieldtable_area_names_become_level_1_headings_once(scorer):
     plan = json.loads((SAMPLES / "sample-r7.plan.json").read_text(encoding="utf-8"))
     res = scorer.score_extract(plan, r.to_dict(), 0)
     assert res["block_f1_fuzzy"] >= 0.97, res
+
+
+def test_slides_give_one_section_per_slide_with_tables(scorer):
+    r = api.extract(SAMPLES / "sample-slides-r7.slides.pdf")
+    assert r.layout == "slides"
+    assert r.documents[0].title == "サンプル支部 令和７年度 事業の進捗状況"
+    blocks = r.documents[0].blocks
+    sections = [(b.label, b.text) for b in blocks if b.kind == "heading" and b.level == 1]
+    assert sections == [("１．", "サービス水準の向上"), ("２．", "健診の受診促進"), ("３．", "支部保険者機能強化予算")]
+    tables = [b for b in blocks if b.kind == "table"]
+    assert len(tables) == 3  # same-shaped tables on consecutive slides stay apart
+    assert tables[0].rows[1] == ("サンプル支部", "95.1％", "95.9％", "96.5％")
+    truth = json.loads((SAMPLES / "sample-slides-r7.slides.json").read_text(encoding="utf-8"))
+    res = scorer.score_extract(truth, r.to_dict(), 0)
+    assert res["block_f1_strict"] == 1.0 and res["heading_level_acc"] == 1.0, res
+
+
+def test_kpi_and_budget_tables_as_dataframes():
+    r = api.extract(SAMPLES / "sample-slides-r7.slides.pdf")
+    kpi = api.tables(r, kind="kpi", numeric=True)
+    budget = api.tables(r, kind="budget", numeric=True)
+    assert len(kpi) == 2 and len(budget) == 1
+    assert list(kpi[0].columns) == ["列1", "令和５年度", "令和６年度", "令和７年度KPI"]
+    assert kpi[1].loc[0, "令和７年度KPI"] == 62.4
+    assert budget[0]["予算額"].sum() == 8063 + 2450 + 1200
+    assert budget[0].attrs == {"kind": "budget", "page": 3, "document": 0}

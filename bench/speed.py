@@ -1,0 +1,68 @@
+"""Extraction speed: plandiff against pdfplumber's own extract_words, in one run.
+
+    python bench/speed.py [--runs 5] [PDF ...]
+
+Prints pages per second (median of --runs) for plandiff's whole extraction
+and for pdfplumber ``extract_words`` over the same pages, and their ratio
+(cost of plandiff ÷ cost of extract_words; below 1 means plandiff is faster).
+Default input: every PDF of ../shared/corpus/pdf.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import pdfplumber  # noqa: E402
+
+from extractors import extract_pdf  # noqa: E402
+
+
+def plumber_words(path: Path) -> int:
+    with pdfplumber.open(path) as pdf:
+        n = 0
+        for page in pdf.pages:
+            page.extract_words()
+            page.close()
+            n += 1
+    return n
+
+
+def timed(fn, *args) -> float:  # type: ignore[no-untyped-def]
+    t = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - t
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("pdfs", nargs="*", type=Path)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args(argv)
+    pdfs = args.pdfs or sorted((ROOT.parent / "shared" / "corpus" / "pdf").glob("**/*.pdf"))
+    print(f"{'file':46} {'pages':>5} {'plandiff p/s':>13} {'extract_words p/s':>18} {'cost ratio':>10}")
+    ours_all, theirs_all, pages_all = [], [], 0
+    for pdf in pdfs:
+        pages = extract_pdf(pdf).pages
+        ours, theirs = [], []
+        for _ in range(args.runs):  # interleaved, so both see the same machine load
+            ours.append(timed(extract_pdf, pdf))
+            theirs.append(timed(plumber_words, pdf))
+        o, t = statistics.median(ours), statistics.median(theirs)
+        ours_all.append(o)
+        theirs_all.append(t)
+        pages_all += pages
+        print(f"{pdf.name:46} {pages:5d} {pages / o:13.1f} {pages / t:18.1f} {o / t:10.2f}")
+    o, t = sum(ours_all), sum(theirs_all)
+    print(f"{'all (sum of medians)':46} {pages_all:5d} {pages_all / o:13.1f} {pages_all / t:18.1f} {o / t:10.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
