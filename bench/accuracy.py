@@ -21,8 +21,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from extractors import ExtractConfig, extract_pdf  # noqa: E402
+from pipeline import api  # noqa: E402
 
 TARGETS = {"block_f1_fuzzy": 0.97, "heading_level_acc": 0.95, "text_similarity": 0.99}
+COMPARE_TARGETS = {"pairs": 0.95, "added": 0.93, "deleted": 0.93, "change_status_acc": 0.97}
 
 
 def load_scorer(shared: Path) -> ModuleType:
@@ -70,6 +72,58 @@ def show_mismatches(score: ModuleType, truth: dict, pred: dict, doc: int) -> Non
             print(f"   MISS  {b.get('kind')}: {score.btext(b)[:90]}")
 
 
+def comparison_cases(corpus: Path) -> list[tuple[str, Path, Path | None, Path]]:
+    """(name, old PDF or None, new or side-by-side PDF, pair truth) for every corpus pair."""
+    cases: list[tuple[str, Path, Path | None, Path]] = []
+    for truth in sorted(corpus.glob("*.pair.json")):
+        pair = json.loads(truth.read_text(encoding="utf-8"))
+        ident = truth.name.split(".")[0]
+        for engine_pdf in sorted(corpus.glob(f"pdf/split/{pair['right']['id']}.plan.*.pdf")):
+            engine = engine_pdf.name.split(".")[2]
+            new = corpus / "pdf" / "split" / f"{pair['left']['id']}.plan.{engine}.pdf"
+            cases.append((f"split {engine}", engine_pdf, new, truth))
+        for sbs in sorted(corpus.glob(f"pdf/{ident}.sidebyside.*.pdf")):
+            cases.append((f"sidebyside {sbs.name.split('.')[2]}", None, sbs, truth))
+    return cases
+
+
+def show_compare_mismatches(score: ModuleType, truth_path: Path, pred: dict) -> None:
+    new, old, tpairs, _, _, _ = score.truth_from(str(truth_path))
+    rows = pred["rows"]
+    pn = sorted(((k, r["new"]) for k, r in enumerate(rows) if r.get("new")), key=lambda kb: kb[1]["index"])
+    po = sorted(((k, r["old"]) for k, r in enumerate(rows) if r.get("old")), key=lambda kb: kb[1]["index"])
+
+    def key(b: dict) -> str:
+        return score.norm(score.btext(b))
+
+    mn = {pn[i][0]: j for i, j, _ in score.align([key(b) for _, b in pn], [key(b) for b in new], 0.85)}
+    mo = {po[i][0]: j for i, j, _ in score.align([key(b) for _, b in po], [key(b) for b in old], 0.85)}
+    pairs = {(mn[k], mo[k]): r for k, r in enumerate(rows) if k in mn and k in mo}
+    for i, j in sorted(set(tpairs) - set(pairs)):
+        print(f"   MISSED PAIR new#{i} old#{j}: {score.btext(new[i])[:40]} | {score.btext(old[j])[:40]}")
+    for (i, j), r in sorted(pairs.items()):
+        if (i, j) not in set(tpairs):
+            print(f"   WRONG PAIR  new#{i} old#{j} ({r['status']}, {r['reason']}): {score.btext(new[i])[:40]} | {score.btext(old[j])[:40]}")
+
+
+def compare_table(score: ModuleType, corpus: Path, only: str, verbose: bool) -> bool:
+    cols = ["pairs", "added", "deleted", "change_status_acc"]
+    print(f"\n{'comparison':52} " + " ".join(f"{c.replace('change_status_acc', 'status'):>14}" for c in cols) + "  target")
+    ok_all = True
+    for name, old, new, truth in comparison_cases(corpus):
+        if only not in f"{name} {new.name}":
+            continue
+        pred = api.compare(old, new).to_dict()
+        res = score.score_compare(str(truth), pred)
+        vals = {c: (res[c]["f1"] if isinstance(res[c], dict) else res[c]) or 0.0 for c in cols}
+        ok = all(vals[c] >= COMPARE_TARGETS[c] for c in cols)
+        ok_all &= ok
+        print(f"{truth.name.split('.')[0] + ' ' + name:52} " + " ".join(f"{vals[c]:14.4f}" for c in cols) + ("  met" if ok else "  MISSED"))
+        if verbose:
+            show_compare_mismatches(score, truth, pred)
+    return ok_all
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -103,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         if args.verbose:
             show_mismatches(score, truth, pred, doc)
+    ok_all &= compare_table(score, corpus, args.only, args.verbose)
     return 0 if ok_all else 1
 
 

@@ -40,6 +40,24 @@ def timed(fn, *args) -> float:  # type: ignore[no-untyped-def]
     return time.perf_counter() - t
 
 
+def bench_compare(runs: int) -> None:
+    """Comparison alone (extraction excluded) of two ~60-page plans."""
+    from diffing import compare_documents
+    from pipeline.model import Document
+
+    split = ROOT.parent / "shared" / "corpus" / "pdf" / "split"
+    old1, new1 = (extract_pdf(split / f"kanagawa-{y}.plan.docx.pdf") for y in ("r6", "r7"))
+    k = max(1, round(60 / old1.pages))
+    old = Document(old1.documents[0].blocks * k)
+    new = Document(new1.documents[0].blocks * k)
+    times = [timed(compare_documents, old, new) for _ in range(runs)]
+    print(
+        f"\ncompare (extraction excluded): {old1.pages * k} vs {new1.pages * k} pages, "
+        f"{len(old.blocks)} vs {len(new.blocks)} blocks: median {statistics.median(times) * 1000:.0f} ms over {runs} runs "
+        f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("pdfs", nargs="*", type=Path)
@@ -61,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{pdf.name:46} {pages:5d} {pages / o:13.1f} {pages / t:18.1f} {o / t:10.2f}")
     o, t = sum(ours_all), sum(theirs_all)
     print(f"{'all (sum of medians)':46} {pages_all:5d} {pages_all / o:13.1f} {pages_all / t:18.1f} {o / t:10.2f}")
+    bench_compare(args.runs)
     return 0
 
 

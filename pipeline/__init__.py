@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "extract", "render_extract", "tables", "write_extract"]
+__all__ = ["__version__", "compare", "extract", "render_extract", "tables", "write_extract"]
 
 
 def __getattr__(name: str) -> Any:
     # Imported lazily: pipeline.model and pipeline.exceptions are used by the
     # stage packages, which pipeline.api itself imports.
-    if name in ("extract", "render_extract", "tables", "write_extract"):
+    if name in ("compare", "extract", "render_extract", "tables", "write_extract"):
         from . import api
 
         return getattr(api, name)

@@ -8,12 +8,14 @@ from typing import Literal
 
 import pandas as pd
 
+from diffing import AlignConfig, compare_documents
 from extractors import ExtractConfig, extract_pdf
+from reports.changes_md import comparison_markdown
 from reports.frames import TableKind, table_frames
 from reports.outline import extract_markdown
 
 from .exceptions import InputFormatError
-from .model import ExtractResult
+from .model import Comparison, ExtractResult
 from .output import write_atomic
 
 ExtractFormat = Literal["json", "md"]
@@ -64,3 +66,49 @@ def write_extract(result: ExtractResult, out: str | Path, fmt: ExtractFormat | N
     if chosen not in ("json", "md"):
         chosen = "json"
     write_atomic(out, render_extract(result, chosen))  # type: ignore[arg-type]
+
+
+NewSide = Literal["left", "right"]
+
+
+def compare(
+    old: str | Path | None,
+    new: str | Path,
+    *,
+    config: AlignConfig | None = None,
+    extract_config: ExtractConfig | None = None,
+    new_side: NewSide = "left",
+) -> Comparison:
+    """Compare two plans (PDFs or extraction JSON), or the two columns of one side-by-side PDF.
+
+    With ``old=None``, ``new`` is one side-by-side table: by default its left
+    column is the new plan and its right column the old one, as 新旧対照表 print
+    them (``new_side="right"`` flips it).
+
+    >>> c = compare("samples/sample-r6.plan.pdf", "samples/sample-r7.plan.pdf")
+    >>> c.summary["unchanged"] > c.summary["changed"] > 0
+    True
+    """
+    if old is None:
+        both = extract(new, config=extract_config)
+        if len(both.documents) < 2:
+            raise InputFormatError(new, f"a {both.layout} PDF has one document; pass the old and the new plan")
+        left, right = both.documents[0], both.documents[1]
+        new_doc, old_doc = (left, right) if new_side == "left" else (right, left)
+        return compare_documents(old_doc, new_doc, config=config, old_source=both.source, new_source=both.source)
+    a, b = extract(old, config=extract_config), extract(new, config=extract_config)
+    return compare_documents(a.documents[0], b.documents[0], config=config, old_source=a.source, new_source=b.source)
+
+
+def render_compare(comparison: Comparison, fmt: str = "json") -> str:
+    """The comparison as ``plandiff.compare/1`` JSON or a Markdown change list."""
+    if fmt == "md":
+        return comparison_markdown(comparison)
+    if fmt == "json":
+        return json.dumps(comparison.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    raise ValueError(f"unknown comparison format {fmt!r} (json, md)")
+
+
+def write_compare(comparison: Comparison, out: str | Path, fmt: str | None = None) -> None:
+    """Write the comparison atomically; the format follows the extension unless given."""
+    write_atomic(out, render_compare(comparison, fmt or format_for(out)))

@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from diffing import AlignConfig
 from extractors import ExtractConfig
 
 from . import __version__, api
@@ -35,6 +36,29 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Compare two plans item by item (last year → this year, or HQ → branch).
+
+    OLD and NEW are plan PDFs or JSON written by `plandiff extract`; with one
+    side-by-side PDF its left column is the new plan and its right column
+    the old one (--new-side right flips that).
+
+    example:
+      plandiff compare r6.pdf r7.pdf --format md
+      plandiff compare 対照表.pdf -o changes.json
+    """
+    old, new = (None, args.files[0]) if len(args.files) == 1 else (args.files[0], args.files[1])
+    config = AlignConfig(score_cutoff=args.score_cutoff, mode=args.mode)
+    comparison = api.compare(old, new, config=config, extract_config=ExtractConfig(layout=args.layout), new_side=args.new_side)
+    if args.output:
+        for out in args.output:
+            api.write_compare(comparison, out, args.format)
+            log.info("wrote %s", out)
+    else:
+        sys.stdout.write(api.render_compare(comparison, args.format or "json"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="plandiff",
@@ -57,6 +81,21 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--layout", default="auto", choices=["auto", "plan", "fieldtable", "sidebyside", "slides"])
     ex.add_argument("--max-pages", type=int, default=2000, help="refuse larger PDFs (default 2000)")
     ex.set_defaults(func=cmd_extract)
+
+    cp = sub.add_parser(
+        "compare",
+        help="compare two plans (or the two columns of a side-by-side PDF)",
+        description=cmd_compare.__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    cp.add_argument("files", nargs="+", metavar="FILE", help="OLD NEW, or one side-by-side PDF")
+    cp.add_argument("--format", choices=["json", "md"], help="output format (default: from -o's extension, else json)")
+    cp.add_argument("-o", "--output", action="append", help="output file (repeatable; stdout when absent)")
+    cp.add_argument("--new-side", choices=["left", "right"], default="left", help="which column of a side-by-side PDF is new")
+    cp.add_argument("--layout", default="auto", choices=["auto", "plan", "fieldtable", "sidebyside", "slides"])
+    cp.add_argument("--score-cutoff", type=float, default=AlignConfig().score_cutoff, help="least similarity for one item (0-1)")
+    cp.add_argument("--mode", choices=["A", "B", "C"], default="C", help="Sudachi split mode for word diffs")
+    cp.set_defaults(func=cmd_compare)
     return ap
 
 
@@ -67,6 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="plandiff: %(message)s",
         stream=sys.stderr,
     )
+    if args.command == "compare" and len(args.files) > 2:
+        print("plandiff: error: compare takes OLD NEW, or one side-by-side PDF", file=sys.stderr)
+        return 2
     try:
         return int(args.func(args))
     except PlandiffError as e:

@@ -191,3 +191,93 @@ class ExtractResult:
             ),
             warnings=tuple(d.get("warnings", ())),
         )
+
+
+# -- comparison ------------------------------------------------------------
+
+Status = Literal["unchanged", "changed", "added", "deleted", "moved"]
+STATUSES: tuple[str, ...] = ("unchanged", "changed", "added", "deleted", "moved")
+COMPARE_SCHEMA = "plandiff.compare/1"
+
+
+@dataclass(frozen=True, slots=True)
+class TextChange:
+    """One opcode of a word diff; the ``old`` parts rebuild the old text, the ``new`` parts the new."""
+
+    op: Literal["equal", "insert", "delete", "replace"]
+    old: str
+    new: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"op": self.op, "old": self.old, "new": self.new}
+
+
+@dataclass(frozen=True, slots=True)
+class NumberChange:
+    """A number with its unit that changed (a KPI target, a budget, a count)."""
+
+    old: str
+    new: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"old": self.old, "new": self.new}
+
+
+@dataclass(frozen=True, slots=True)
+class CompareRow:
+    """What happened to one item: its two sides, its status and why it was aligned so."""
+
+    status: Status
+    old: Block | None
+    new: Block | None
+    old_index: int | None
+    new_index: int | None
+    similarity: float = 1.0
+    renumbered: bool = False
+    notation_only: bool = False
+    changes: tuple[TextChange, ...] = ()
+    numbers: tuple[NumberChange, ...] = ()
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        def side(b: Block | None, i: int | None) -> dict[str, Any] | None:
+            return None if b is None else {**b.to_dict(), "index": i}
+
+        return {
+            "status": self.status,
+            "similarity": round(self.similarity, 4),
+            "renumbered": self.renumbered,
+            "notation_only": self.notation_only,
+            "old": side(self.old, self.old_index),
+            "new": side(self.new, self.new_index),
+            "changes": [c.to_dict() for c in self.changes],
+            "numbers": [n.to_dict() for n in self.numbers],
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Two documents aligned item by item (schema ``plandiff.compare/1``)."""
+
+    old: Document
+    new: Document
+    rows: tuple[CompareRow, ...]
+    old_source: str = ""
+    new_source: str = ""
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for r in self.rows:
+            counts[r.status] += 1
+        return counts
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": COMPARE_SCHEMA,
+            "old": {"source": self.old_source, "label": self.old.label, "title": self.old.title},
+            "new": {"source": self.new_source, "label": self.new.label, "title": self.new.title},
+            "rows": [r.to_dict() for r in self.rows],
+            "summary": self.summary,
+        }

@@ -1,0 +1,230 @@
+"""Two documents → one row per item: unchanged, changed, added, deleted or moved.
+
+Alignment follows the heading tree.  Headings are paired first (by text, in
+order; labels are ignored so ① → ❶ or （２）→（３） does not matter), then the
+items inside each pair of sections.  What is left is paired in document
+order, then across the whole document.  Finally the largest set of pairs
+that keeps both documents' order is taken; every other pair is an item that
+moved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from pipeline.model import Block, CompareRow, Comparison, Document, normalize_text
+
+from .align import in_order, monotone_pairs, similarity_matrix
+from .config import AlignConfig
+from .tablediff import header_similarity, table_number_changes
+from .tokens import Tokenizer
+from .worddiff import diff_tokens, notation_only
+
+_BULLETS = set("・･○〇●◆◇□■◎▪-‐－")
+
+
+@dataclass(frozen=True, slots=True)
+class _Pair:
+    old: int
+    new: int
+    score: float
+    reason: str
+
+
+def block_key(b: Block) -> str:
+    """What two items are compared on: normalised text without the printed label."""
+    return b.norm if b.kind == "table" else b.norm_text
+
+
+def block_text(b: Block) -> str:
+    """The text a word diff runs over (a table's cells, row by row)."""
+    return "\n".join("|".join(r) for r in b.rows) if b.kind == "table" else b.text
+
+
+def _group(b: Block) -> str:
+    return b.kind if b.kind in ("heading", "table") else "item"
+
+
+def _sections(blocks: Sequence[Block]) -> list[int]:
+    """For each block, the index of the heading it sits under (-1 before the first)."""
+    out, cur = [], -1
+    for i, b in enumerate(blocks):
+        if b.kind == "heading":
+            cur = i
+        out.append(cur)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """One document's blocks with what alignment compares, computed once."""
+
+    blocks: Sequence[Block]
+    keys: list[str]
+    labels: list[str]
+
+    @classmethod
+    def of(cls, blocks: Sequence[Block]) -> _Side:
+        return cls(blocks, [block_key(b) for b in blocks], [normalize_text(b.label) for b in blocks])
+
+
+def _pair_lists(old: _Side, new: _Side, oi: list[int], ni: list[int], cutoff: float, reason: str, label_bonus: float = 0.0) -> list[_Pair]:
+    """Order-preserving pairs between two index lists, within each kind group.
+
+    ``label_bonus`` is added to the similarity of two headings printed with
+    the same number at the same level (④ kept while its title was rewritten);
+    two tables with the same header row are the same table.
+    """
+    out: list[_Pair] = []
+    for group in ("heading", "table", "item"):
+        a = [i for i in oi if _group(old.blocks[i]) == group]
+        b = [j for j in ni if _group(new.blocks[j]) == group]
+        if not a or not b:
+            continue
+        sim = similarity_matrix([old.keys[i] for i in a], [new.keys[j] for j in b])
+        if group == "table":
+            for x, i in enumerate(a):
+                for y, j in enumerate(b):
+                    sim[x, y] = max(sim[x, y], header_similarity(old.blocks[i].rows, new.blocks[j].rows))
+        if label_bonus and group == "heading":
+            for x, i in enumerate(a):
+                for y, j in enumerate(b):
+                    if old.labels[i] and old.labels[i] == new.labels[j] and old.blocks[i].level == new.blocks[j].level:
+                        sim[x, y] = min(1.0, sim[x, y] + label_bonus)
+        out += [_Pair(a[x], b[y], float(s), reason) for x, y, s in monotone_pairs(sim, cutoff)]
+    return out
+
+
+def align_documents(old_blocks: Sequence[Block], new_blocks: Sequence[Block], config: AlignConfig) -> list[_Pair]:
+    """Every pair of blocks that are the same item, with its score and the pass that found it."""
+    old, new = _Side.of(old_blocks), _Side.of(new_blocks)
+    heads_old = [i for i, b in enumerate(old_blocks) if b.kind == "heading"]
+    heads_new = [j for j, b in enumerate(new_blocks) if b.kind == "heading"]
+    pairs = _pair_lists(old, new, heads_old, heads_new, config.heading_cutoff, "heading", config.label_bonus)
+    # items inside each pair of matched sections (and before the first heading)
+    sec_old, sec_new = _sections(old_blocks), _sections(new_blocks)
+    body_old: dict[int, list[int]] = {}
+    body_new: dict[int, list[int]] = {}
+    for i, b in enumerate(old_blocks):
+        if b.kind != "heading":
+            body_old.setdefault(sec_old[i], []).append(i)
+    for j, b in enumerate(new_blocks):
+        if b.kind != "heading":
+            body_new.setdefault(sec_new[j], []).append(j)
+    for p in [_Pair(-1, -1, 1.0, ""), *pairs]:
+        pairs += _pair_lists(old, new, body_old.get(p.old, []), body_new.get(p.new, []), config.score_cutoff, "same section")
+    # leftovers: in document order, then anywhere (a move)
+    used_old = {p.old for p in pairs}
+    used_new = {p.new for p in pairs}
+    rest_old = [i for i in range(len(old_blocks)) if i not in used_old]
+    rest_new = [j for j in range(len(new_blocks)) if j not in used_new]
+    pairs += _pair_lists(old, new, rest_old, rest_new, max(config.score_cutoff, config.move_cutoff - 0.1), "document order")
+    used_old = {p.old for p in pairs}
+    used_new = {p.new for p in pairs}
+    rest_old = [i for i in rest_old if i not in used_old]
+    rest_new = [j for j in rest_new if j not in used_new]
+    for group in ("heading", "table", "item"):
+        left = [i for i in rest_old if _group(old_blocks[i]) == group]
+        right = [j for j in rest_new if _group(new_blocks[j]) == group]
+        if not left or not right:
+            continue
+        sim = similarity_matrix([old.keys[i] for i in left], [new.keys[j] for j in right])
+        # greedy, best first: each leftover item takes its most similar partner
+        cand = sorted(((float(sim[x, y]), int(x), int(y)) for x, y in np.argwhere(sim >= config.move_cutoff)), reverse=True)
+        taken_x: set[int] = set()
+        taken_y: set[int] = set()
+        for score, x, y in cand:
+            if x not in taken_x and y not in taken_y:
+                taken_x.add(x)
+                taken_y.add(y)
+                pairs.append(_Pair(left[x], right[y], round(score, 4), "best match elsewhere"))
+    return pairs
+
+
+def _renumbered(a: Block, b: Block) -> bool:
+    la, lb = normalize_text(a.label), normalize_text(b.label)
+    if la == lb:
+        return False
+    return not (set(la) <= _BULLETS and set(lb) <= _BULLETS)
+
+
+def _section_name(blocks: Sequence[Block], sections: Sequence[int], i: int) -> str:
+    h = sections[i] if blocks[i].kind != "heading" else i
+    return f"{blocks[h].label}{blocks[h].text}" if h >= 0 else "(冒頭)"
+
+
+def compare_documents(
+    old: Document,
+    new: Document,
+    *,
+    config: AlignConfig | None = None,
+    old_source: str = "",
+    new_source: str = "",
+    tokenizer: Tokenizer | None = None,
+) -> Comparison:
+    """Align two documents and say what happened to every item.
+
+    Rows follow the new document; a deleted item sits after the row of its
+    nearest preceding old neighbour.
+    """
+    config = config or AlignConfig()
+    tok = tokenizer or Tokenizer(mode=config.mode)
+    ob, nb = old.blocks, new.blocks
+    pairs = align_documents(ob, nb, config)
+    keep = in_order([(p.old, p.new) for p in pairs])
+    by_new = {p.new: p for p in pairs}
+    by_old = {p.old: p for p in pairs}
+    sec_old, sec_new = _sections(ob), _sections(nb)
+    keys_old, keys_new = [block_key(b) for b in ob], [block_key(b) for b in nb]
+
+    def pair_row(p: _Pair) -> CompareRow:
+        a, b = ob[p.old], nb[p.new]
+        moved = (p.old, p.new) not in keep
+        same = keys_old[p.old] == keys_new[p.new]
+        reason = p.reason
+        if moved:
+            reason = f"moved from {_section_name(ob, sec_old, p.old)} to {_section_name(nb, sec_new, p.new)}"
+        if same:
+            return CompareRow("moved" if moved else "unchanged", a, b, p.old, p.new, 1.0, _renumbered(a, b), reason=reason)
+        ta, tb = tok.tokenize(block_text(a)), tok.tokenize(block_text(b))
+        changes, numbers = diff_tokens(ta, tb)
+        if a.kind == "table":
+            numbers = table_number_changes(a.rows, b.rows)
+        return CompareRow(
+            "moved" if moved else "changed",
+            a,
+            b,
+            p.old,
+            p.new,
+            p.score,
+            _renumbered(a, b),
+            notation_only(ta, tb),
+            changes,
+            numbers,
+            reason,
+        )
+
+    rows: list[CompareRow] = []
+    deleted_after: dict[int, list[int]] = {}
+    anchor = -1
+    for i in range(len(ob)):
+        if i in by_old:
+            anchor = i
+        else:
+            deleted_after.setdefault(anchor, []).append(i)
+
+    def deleted_rows(after: int) -> list[CompareRow]:
+        return [CompareRow("deleted", ob[i], None, i, None, 0.0, reason="no counterpart") for i in deleted_after.get(after, [])]
+
+    rows += deleted_rows(-1)
+    for j in range(len(nb)):
+        p = by_new.get(j)
+        if p is None:
+            rows.append(CompareRow("added", None, nb[j], None, j, 0.0, reason="no counterpart"))
+            continue
+        rows.append(pair_row(p))
+        rows += deleted_rows(p.old)
+    return Comparison(old=old, new=new, rows=tuple(rows), old_source=old_source, new_source=new_source)

@@ -1,0 +1,62 @@
+"""A comparison as a Markdown change list."""
+
+from __future__ import annotations
+
+from pipeline.model import Block, CompareRow, Comparison
+
+_MARK = {"unchanged": "＝", "changed": "変更", "added": "新設", "deleted": "削除", "moved": "移動"}
+
+
+def _show(b: Block | None) -> str:
+    if b is None:
+        return ""
+    if b.kind == "table":
+        return " / ".join("|".join(r) for r in b.rows)
+    return f"{b.label}{b.text}".replace("\n", " ")
+
+
+def _diff(row: CompareRow) -> str:
+    """Deleted words as ~~strike~~, inserted ones as **bold**."""
+    out = []
+    for c in row.changes:
+        if c.op == "equal":
+            out.append(c.new)
+        else:
+            if c.old.strip():
+                out.append(f"~~{c.old.strip()}~~")
+            if c.new.strip():
+                out.append(f"**{c.new.strip()}**")
+    return "".join(out).replace("\n", " / ")
+
+
+def comparison_markdown(comparison: Comparison, *, include_unchanged: bool = False) -> str:
+    """Counts per status, then every row that is not unchanged (all rows with ``include_unchanged``)."""
+    c = comparison
+    lines = [
+        f"# 比較: {c.new.label or c.new_source} ← {c.old.label or c.old_source}",
+        "",
+        f"- 新: {c.new_source} {c.new.title}".rstrip(),
+        f"- 旧: {c.old_source} {c.old.title}".rstrip(),
+        "- " + ", ".join(f"{k} {v}" for k, v in c.summary.items()),
+        "",
+    ]
+    for r in c.rows:
+        if r.status == "unchanged" and not include_unchanged:
+            continue
+        flags = [f for f, on in (("renumbered", r.renumbered), ("notation only", r.notation_only)) if on]
+        head = f"## [{_MARK[r.status]}] {_show(r.new or r.old)[:60]}"
+        lines += [head, ""]
+        if r.status in ("changed", "moved") and r.changes:
+            lines += [f"- 新: {_show(r.new)}", f"- 旧: {_show(r.old)}", f"- 差分: {_diff(r)}"]
+        elif r.status == "added":
+            lines += [f"- 新: {_show(r.new)}"]
+        elif r.status == "deleted":
+            lines += [f"- 旧: {_show(r.old)}"]
+        else:
+            lines += [f"- {_show(r.new)}"]
+        if r.numbers:
+            lines.append("- 数値: " + "、".join(f"{n.old} → {n.new}" for n in r.numbers))
+        if flags or r.status == "moved":
+            lines.append("- " + "; ".join([*flags, r.reason] if r.status == "moved" else flags))
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

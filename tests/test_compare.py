@@ -1,0 +1,198 @@
+"""Comparison: alignment and word-diff cases as data, properties, the samples' known edits, the corpus."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import CORPUS, DATA, SAMPLES
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from diffing import AlignConfig, Tokenizer, compare_documents
+from diffing.worddiff import word_diff
+from pipeline import api
+from pipeline.model import Block, Document
+
+CASES = json.loads((DATA / "compare_cases.json").read_text(encoding="utf-8"))
+
+
+def one_item_doc(label: str, text: str) -> Document:
+    kind = "paragraph" if not label else "kpi" if "KPI" in label else "heading" if label[0] in "（①❶" else "bullet"
+    return Document(blocks=(Block(kind, text=text, label=label, level=2 if kind == "heading" else None),))
+
+
+def case_params():
+    for c in CASES:
+        marks = [pytest.mark.xfail(reason=c["xfail"], strict=True)] if "xfail" in c else []
+        yield pytest.param(c, id=c["label"], marks=marks)
+
+
+@pytest.mark.parametrize("case", list(case_params()))
+def test_compare_case(case):
+    result = compare_documents(one_item_doc(*case["old"]), one_item_doc(*case["new"]))
+    statuses = sorted(r.status for r in result.rows)
+    if case["status"] == "added+deleted":
+        assert statuses == ["added", "deleted"]
+        return
+    assert statuses == [case["status"]]
+    row = result.rows[0]
+    if "renumbered" in case:
+        assert row.renumbered is case["renumbered"]
+    if "notation_only" in case:
+        assert row.notation_only is case["notation_only"]
+    if "numbers" in case:
+        assert [[n.old, n.new] for n in row.numbers] == case["numbers"]
+    if row.status == "changed":
+        assert "".join(c.old for c in row.changes) == row.old.text
+        assert "".join(c.new for c in row.changes) == row.new.text
+
+
+# -- properties ------------------------------------------------------------
+
+TOKENIZER = Tokenizer()
+ALPHABET = list("健診実施率をのは支部協会取組り組みする、。１２３456.％%千円年度令和 ・")
+japanese = st.text(alphabet=st.sampled_from(ALPHABET), min_size=0, max_size=40)
+
+
+@settings(max_examples=60, deadline=None)
+@given(japanese, japanese)
+def test_applying_changes_rebuilds_both_texts(a, b):
+    changes = word_diff(TOKENIZER.tokenize(a), TOKENIZER.tokenize(b))
+    assert "".join(c.old for c in changes) == a
+    assert "".join(c.new for c in changes) == b
+    assert all(c.op != "equal" or TOKENIZER.tokenize(c.old) is not None for c in changes)
+
+
+@settings(max_examples=60, deadline=None)
+@given(japanese)
+def test_a_text_against_itself_is_all_equal(a):
+    assert all(c.op == "equal" for c in word_diff(TOKENIZER.tokenize(a), TOKENIZER.tokenize(a)))
+
+
+def _block(text: str, kind: str) -> Block:
+    return Block(kind, text=text, level=1 if kind == "heading" else None)  # type: ignore[arg-type]
+
+
+blocks = st.lists(st.builds(_block, japanese.filter(str.strip), st.sampled_from(["heading", "bullet", "paragraph"])), max_size=12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(blocks, blocks)
+def test_swapping_sides_swaps_added_and_deleted(a, b):
+    fwd = compare_documents(Document(tuple(a)), Document(tuple(b))).summary
+    back = compare_documents(Document(tuple(b)), Document(tuple(a))).summary
+    assert (fwd["added"], fwd["deleted"]) == (back["deleted"], back["added"])
+    assert fwd["unchanged"] + fwd["changed"] + fwd["moved"] == back["unchanged"] + back["changed"] + back["moved"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(blocks)
+def test_a_document_against_itself_is_all_unchanged(a):
+    summary = compare_documents(Document(tuple(a)), Document(tuple(a))).summary
+    assert summary["unchanged"] == len(a) and sum(summary.values()) == len(a)
+
+
+# -- the samples: last year → this year, every known edit ---------------------
+
+
+@pytest.fixture(scope="module")
+def sample_comparison():
+    return api.compare(SAMPLES / "sample-r6.plan.pdf", SAMPLES / "sample-r7.plan.pdf")
+
+
+def _text(b: Block) -> str:
+    return "|".join(c for r in b.rows for c in r) if b.kind == "table" else b.text
+
+
+def _row(comparison, text, *, exact=False):
+    hits = [r for r in comparison.rows if (text == _text(r.new or r.old) if exact else text in _text(r.new or r.old))]
+    assert len(hits) == 1, (text, hits)
+    return hits[0]
+
+
+KNOWN = [
+    ("説明会を年３回開催する", "changed", [("２回", "３回")]),
+    ("根拠に基づく意見を伝える", "changed", []),
+    ("郵送による申請の割合を９６．５％以上", "changed", [("９５．８％", "９６．５％")]),
+    ("通訳サービスを活用して対応する", "changed", []),
+    ("集団健診の会場を５か所に増やす", "changed", [("３か所", "５か所")]),
+    ("生活習慣病予防健診の実施率を６２．４％以上", "changed", [("６１．２％", "６２．４％")]),
+    ("差額通知を年２回送付する", "changed", [("１回", "２回")]),
+    ("電子申請の利用方法を動画で紹介する", "added", []),
+    ("SNSでの発信を週１回以上行う", "added", []),
+    ("窓口の開設時間を延長する", "deleted", []),
+    ("被扶養者資格の確認", "deleted", []),
+    ("業務の手順書を見直し", "moved", []),
+    ("傷病手当金の申請は受付から支給まで", "unchanged", []),  # １０日 / 10日: width only
+    ("健診の受診案内", "changed", [("7,820千円", "8,063千円"), ("1,150千円", "1,200千円")]),
+]
+
+
+@pytest.mark.parametrize(("text", "status", "numbers"), KNOWN, ids=[k[0] for k in KNOWN])
+def test_every_known_edit_of_the_samples_is_found(sample_comparison, text, status, numbers):
+    row = _row(sample_comparison, text)
+    assert row.status == status
+    assert [(n.old, n.new) for n in row.numbers] == numbers
+
+
+def test_notation_variant_and_renumbering_in_the_samples(sample_comparison):
+    assert _row(sample_comparison, "保険運営の安定に取り組む").notation_only
+    row = _row(sample_comparison, "債権の回収", exact=True)
+    assert (row.status, row.renumbered, row.old.label, row.new.label) == ("unchanged", True, "③", "②")
+    moved = _row(sample_comparison, "業務の手順書を見直し")
+    assert "申請処理の迅速化" in moved.reason and "人材の育成" in moved.reason
+
+
+def test_rows_follow_the_new_document_and_deleted_rows_follow_their_old_neighbour(sample_comparison):
+    rows = sample_comparison.rows
+    new_idx = [r.new_index for r in rows if r.new_index is not None]
+    assert new_idx == sorted(new_idx) == list(range(len(sample_comparison.new.blocks)))
+    assert sorted(r.old_index for r in rows if r.old_index is not None) == list(range(len(sample_comparison.old.blocks)))
+    deleted = [k for k, r in enumerate(rows) if r.status == "deleted"]
+    assert deleted
+    for k in deleted:
+        assert rows[k - 1].old_index == rows[k].old_index - 1
+
+
+def test_sidebyside_sample_compares_like_the_two_plans(scorer, tmp_path):
+    sbs = api.compare(None, SAMPLES / "sample-r7-vs-r6.sidebyside.pdf")
+    two = api.compare(SAMPLES / "sample-r6.plan.pdf", SAMPLES / "sample-r7.plan.pdf")
+    assert sbs.summary == two.summary
+    flipped = api.compare(None, SAMPLES / "sample-r7-vs-r6.sidebyside.pdf", new_side="right")
+    assert (flipped.summary["added"], flipped.summary["deleted"]) == (sbs.summary["deleted"], sbs.summary["added"])
+    res = scorer.score_compare(str(SAMPLES / "sample-r7-vs-r6.pair.json"), sbs.to_dict())
+    assert res["pairs"]["f1"] >= 0.95 and res["change_status_acc"] >= 0.97, res
+
+
+def test_compare_accepts_extraction_json(tmp_path):
+    for name in ("sample-r6", "sample-r7"):
+        api.write_extract(api.extract(SAMPLES / f"{name}.plan.pdf"), tmp_path / f"{name}.json")
+    from_json = api.compare(tmp_path / "sample-r6.json", tmp_path / "sample-r7.json")
+    assert from_json.summary == api.compare(SAMPLES / "sample-r6.plan.pdf", SAMPLES / "sample-r7.plan.pdf").summary
+
+
+def test_config_is_validated():
+    with pytest.raises(ValueError, match="score_cutoff"):
+        AlignConfig(score_cutoff=0)
+
+
+# -- the corpus: a real year-over-year table built by a person ---------------
+
+PAIR = CORPUS / "kanagawa-r7-vs-r6.pair.json"
+SPLIT = CORPUS / "pdf" / "split"
+
+
+@pytest.mark.skipif(not PAIR.exists(), reason="../shared/corpus is not beside this checkout")
+@pytest.mark.parametrize("engine", ["docx", "reportlab"])
+@pytest.mark.parametrize("how", ["split", "sidebyside"])
+def test_kanagawa_comparison_meets_the_targets(scorer, engine, how):
+    if how == "split":
+        c = api.compare(SPLIT / f"kanagawa-r6.plan.{engine}.pdf", SPLIT / f"kanagawa-r7.plan.{engine}.pdf")
+    else:
+        c = api.compare(None, CORPUS / "pdf" / f"kanagawa-r7-vs-r6.sidebyside.{engine}.pdf")
+    res = scorer.score_compare(str(PAIR), c.to_dict())
+    assert res["pairs"]["f1"] >= 0.95, res
+    assert res["added"]["f1"] >= 0.93, res
+    assert res["deleted"]["f1"] >= 0.93, res
+    assert res["change_status_acc"] >= 0.97, res
