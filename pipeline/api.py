@@ -11,14 +11,16 @@ import pandas as pd
 from diffing import AlignConfig, compare_documents
 from extractors import ExtractConfig, extract_pdf
 from reports.changes_md import comparison_markdown
+from reports.docx import comparison_docx
 from reports.frames import TableKind, table_frames
+from reports.html import comparison_html
 from reports.outline import extract_markdown
+from reports.tabular import comparison_csv, comparison_xlsx
+from reports.view import ReportConfig
 
-from .exceptions import InputFormatError
+from .exceptions import InputFormatError, UnknownFormatError
 from .model import Comparison, ExtractResult
 from .output import write_atomic
-
-ExtractFormat = Literal["json", "md"]
 
 
 def extract(path: str | Path, *, config: ExtractConfig | None = None) -> ExtractResult:
@@ -47,7 +49,7 @@ def tables(result: ExtractResult, *, kind: TableKind | None = None, numeric: boo
     return table_frames(result, kind=kind, numeric=numeric)
 
 
-def render_extract(result: ExtractResult, fmt: ExtractFormat = "json") -> str:
+def render_extract(result: ExtractResult, fmt: str = "json") -> str:
     """The extraction as JSON (``plandiff.extract/1``) or a Markdown outline."""
     if fmt == "md":
         return extract_markdown(result)
@@ -60,12 +62,20 @@ def format_for(path: str | Path, default: str = "json") -> str:
     return {"markdown": "md", "htm": "html"}.get(suffix, suffix) or default
 
 
-def write_extract(result: ExtractResult, out: str | Path, fmt: ExtractFormat | None = None) -> None:
-    """Write the extraction atomically; the format follows the extension unless given."""
+EXTRACT_FORMATS = ("json", "md")
+
+
+def output_format(out: str | Path, fmt: str | None, allowed: tuple[str, ...]) -> str:
+    """The format for one output file: ``fmt`` if given, else its extension; refused when unknown."""
     chosen = fmt or format_for(out)
-    if chosen not in ("json", "md"):
-        chosen = "json"
-    write_atomic(out, render_extract(result, chosen))  # type: ignore[arg-type]
+    if chosen not in allowed:
+        raise UnknownFormatError(out, f"{chosen!r}")
+    return chosen
+
+
+def write_extract(result: ExtractResult, out: str | Path, fmt: str | None = None) -> None:
+    """Write the extraction atomically; the format follows the extension unless given."""
+    write_atomic(out, render_extract(result, output_format(out, fmt, EXTRACT_FORMATS)))
 
 
 NewSide = Literal["left", "right"]
@@ -100,15 +110,29 @@ def compare(
     return compare_documents(a.documents[0], b.documents[0], config=config, old_source=a.source, new_source=b.source)
 
 
-def render_compare(comparison: Comparison, fmt: str = "json") -> str:
-    """The comparison as ``plandiff.compare/1`` JSON or a Markdown change list."""
-    if fmt == "md":
-        return comparison_markdown(comparison)
+COMPARE_FORMATS = ("json", "md", "html", "docx", "xlsx", "csv")
+
+
+def render_compare(comparison: Comparison, fmt: str = "json", *, report: ReportConfig | None = None) -> str | bytes:
+    """The comparison in one format: json (``plandiff.compare/1``), md, html, docx, xlsx or csv.
+
+    Text formats come back as ``str``, Office files and CSV (UTF-8 with BOM) as ``bytes``.
+    """
     if fmt == "json":
         return json.dumps(comparison.to_dict(), ensure_ascii=False, indent=1) + "\n"
-    raise ValueError(f"unknown comparison format {fmt!r} (json, md)")
+    if fmt == "md":
+        return comparison_markdown(comparison)
+    if fmt == "html":
+        return comparison_html(comparison, report)
+    if fmt == "docx":
+        return comparison_docx(comparison, report)
+    if fmt == "xlsx":
+        return comparison_xlsx(comparison, report)
+    if fmt == "csv":
+        return comparison_csv(comparison, report)
+    raise ValueError(f"unknown comparison format {fmt!r} (one of {', '.join(COMPARE_FORMATS)})")
 
 
-def write_compare(comparison: Comparison, out: str | Path, fmt: str | None = None) -> None:
+def write_compare(comparison: Comparison, out: str | Path, fmt: str | None = None, *, report: ReportConfig | None = None) -> None:
     """Write the comparison atomically; the format follows the extension unless given."""
-    write_atomic(out, render_compare(comparison, fmt or format_for(out)))
+    write_atomic(out, render_compare(comparison, output_format(out, fmt, COMPARE_FORMATS), report=report))

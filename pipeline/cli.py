@@ -5,15 +5,30 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from diffing import AlignConfig
 from extractors import ExtractConfig
+from reports.view import ReportConfig
 
 from . import __version__, api
 from .exceptions import PlandiffError
 
 log = logging.getLogger("plandiff")
+
+
+def _emit(args: argparse.Namespace, render: Callable[[str], str | bytes], write: Callable[[str, str | None], None]) -> None:
+    """Write every -o file (format from its extension unless --format), or stdout."""
+    if not args.output:
+        data = render(args.format or "json")
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        return
+    for out in args.output:
+        write(out, args.format)
+        log.info("wrote %s", out)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -23,16 +38,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
       plandiff extract plan.pdf --format md
       plandiff extract plan.pdf -o plan.json
     """
+    for out in args.output or ():
+        api.output_format(out, args.format, api.EXTRACT_FORMATS)  # refuse a bad name before the work
     config = ExtractConfig(layout=args.layout, max_pages=args.max_pages)
     result = api.extract(args.file, config=config)
     for w in result.warnings:
         log.warning("%s: %s", args.file, w)
-    if args.output:
-        for out in args.output:
-            api.write_extract(result, out, args.format)
-            log.info("wrote %s", out)
-    else:
-        sys.stdout.write(api.render_extract(result, args.format or "json"))
+    _emit(args, lambda fmt: api.render_extract(result, fmt), lambda out, fmt: api.write_extract(result, out, fmt))
     return 0
 
 
@@ -46,16 +58,19 @@ def cmd_compare(args: argparse.Namespace) -> int:
     example:
       plandiff compare r6.pdf r7.pdf --format md
       plandiff compare 対照表.pdf -o changes.json
+      plandiff compare r6.pdf r7.pdf -o 対照表.html -o 対照表.docx -o changes.xlsx
     """
+    for out in args.output or ():
+        api.output_format(out, args.format, api.COMPARE_FORMATS)  # refuse a bad name before the work
     old, new = (None, args.files[0]) if len(args.files) == 1 else (args.files[0], args.files[1])
     config = AlignConfig(score_cutoff=args.score_cutoff, mode=args.mode)
     comparison = api.compare(old, new, config=config, extract_config=ExtractConfig(layout=args.layout), new_side=args.new_side)
-    if args.output:
-        for out in args.output:
-            api.write_compare(comparison, out, args.format)
-            log.info("wrote %s", out)
-    else:
-        sys.stdout.write(api.render_compare(comparison, args.format or "json"))
+    report = ReportConfig(title=args.title, old_left=args.old_left, remarks=not args.no_remarks, timestamp=not args.no_timestamp)
+    _emit(
+        args,
+        lambda fmt: api.render_compare(comparison, fmt, report=report),
+        lambda out, fmt: api.write_compare(comparison, out, fmt, report=report),
+    )
     return 0
 
 
@@ -89,8 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     cp.add_argument("files", nargs="+", metavar="FILE", help="OLD NEW, or one side-by-side PDF")
-    cp.add_argument("--format", choices=["json", "md"], help="output format (default: from -o's extension, else json)")
-    cp.add_argument("-o", "--output", action="append", help="output file (repeatable; stdout when absent)")
+    cp.add_argument("--format", choices=list(api.COMPARE_FORMATS), help="output format (default: from each -o's extension, else json)")
+    cp.add_argument(
+        "-o", "--output", action="append", help="output file: .html .docx .xlsx .csv .md .json (repeatable; stdout when absent)"
+    )
+    cp.add_argument("--old-left", action="store_true", help="print the old plan in the left column")
+    cp.add_argument("--title", help="report title (default: the new plan's title + 新旧対照表)")
+    cp.add_argument("--no-remarks", action="store_true", help="leave out the 備考 column")
+    cp.add_argument("--no-timestamp", action="store_true", help="no creation time in reports (byte-identical reruns)")
     cp.add_argument("--new-side", choices=["left", "right"], default="left", help="which column of a side-by-side PDF is new")
     cp.add_argument("--layout", default="auto", choices=["auto", "plan", "fieldtable", "sidebyside", "slides"])
     cp.add_argument("--score-cutoff", type=float, default=AlignConfig().score_cutoff, help="least similarity for one item (0-1)")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pipeline.model import Block, CompareRow, Comparison
 
+from .mdtext import md_escape
+
 _MARK = {"unchanged": "＝", "changed": "変更", "added": "新設", "deleted": "削除", "moved": "移動"}
 
 
@@ -11,8 +13,8 @@ def _show(b: Block | None) -> str:
     if b is None:
         return ""
     if b.kind == "table":
-        return " / ".join("|".join(r) for r in b.rows)
-    return f"{b.label}{b.text}".replace("\n", " ")
+        return md_escape(" / ".join("|".join(r) for r in b.rows))
+    return md_escape(f"{b.label}{b.text}".replace("\n", " "))
 
 
 def _diff(row: CompareRow) -> str:
@@ -20,12 +22,12 @@ def _diff(row: CompareRow) -> str:
     out = []
     for c in row.changes:
         if c.op == "equal":
-            out.append(c.new)
+            out.append(md_escape(c.new))
         else:
             if c.old.strip():
-                out.append(f"~~{c.old.strip()}~~")
+                out.append(f"~~{md_escape(c.old.strip())}~~")
             if c.new.strip():
-                out.append(f"**{c.new.strip()}**")
+                out.append(f"**{md_escape(c.new.strip())}**")
     return "".join(out).replace("\n", " / ")
 
 
@@ -33,10 +35,10 @@ def comparison_markdown(comparison: Comparison, *, include_unchanged: bool = Fal
     """Counts per status, then every row that is not unchanged (all rows with ``include_unchanged``)."""
     c = comparison
     lines = [
-        f"# 比較: {c.new.label or c.new_source} ← {c.old.label or c.old_source}",
+        f"# 比較: {md_escape(c.new.label or c.new_source)} ← {md_escape(c.old.label or c.old_source)}",
         "",
-        f"- 新: {c.new_source} {c.new.title}".rstrip(),
-        f"- 旧: {c.old_source} {c.old.title}".rstrip(),
+        f"- 新: {md_escape(c.new_source)} {md_escape(c.new.title)}".rstrip(),
+        f"- 旧: {md_escape(c.old_source)} {md_escape(c.old.title)}".rstrip(),
         "- " + ", ".join(f"{k} {v}" for k, v in c.summary.items()),
         "",
     ]
@@ -55,8 +57,8 @@ def comparison_markdown(comparison: Comparison, *, include_unchanged: bool = Fal
         else:
             lines += [f"- {_show(r.new)}"]
         if r.numbers:
-            lines.append("- 数値: " + "、".join(f"{n.old} → {n.new}" for n in r.numbers))
+            lines.append("- 数値: " + "、".join(f"{md_escape(n.old)} → {md_escape(n.new)}" for n in r.numbers))
         if flags or r.status == "moved":
-            lines.append("- " + "; ".join([*flags, r.reason] if r.status == "moved" else flags))
+            lines.append("- " + "; ".join([*flags, md_escape(r.reason)] if r.status == "moved" else flags))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

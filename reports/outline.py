@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from pipeline.model import Block, Document, ExtractResult
 
+from .mdtext import md_escape
+
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", "<br>")
+    return "<br>".join(md_escape(line) for line in text.split("\n"))
 
 
 def block_markdown(b: Block) -> str:
     """One block as Markdown: headings keep their printed numbering."""
+    label, text = md_escape(b.label), md_escape(b.text)
     if b.kind == "heading":
-        return f"{'#' * min((b.level or 1) + 1, 6)} {b.label}{b.text}".rstrip()
+        return f"{'#' * min((b.level or 1) + 1, 6)} {label}{text}".rstrip()
     if b.kind == "table":
         if not b.rows:
             return ""
@@ -22,18 +25,18 @@ def block_markdown(b: Block) -> str:
         out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows[1:]]
         return "\n".join(out)
     if b.kind == "tag":
-        return f"**{b.text}**"
+        return f"**{text}**"
     if b.kind == "kpi":
-        return f"- **{b.label}** {b.text}" if b.label else f"  - {b.text}"
+        return f"- **{label}** {text}" if label else f"  - {text}"
     if b.kind in ("bullet", "numbered", "note"):
-        return f"- {b.label} {b.text}".rstrip()
-    return b.text
+        return f"- {label} {text}".rstrip()
+    return text
 
 
 def document_markdown(doc: Document) -> str:
-    parts = [f"# {doc.title or doc.label or '(untitled)'}"]
+    parts = [f"# {md_escape(doc.title or doc.label or '(untitled)')}"]
     if doc.label and doc.title:
-        parts.append(f"*{doc.label}*")
+        parts.append(f"*{md_escape(doc.label)}*")
     parts += [block_markdown(b) for b in doc.blocks]
     return "\n\n".join(p for p in parts if p) + "\n"
 

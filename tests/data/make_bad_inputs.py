@@ -1,10 +1,13 @@
-"""Regenerate the bad-input PDFs in tests/data/bad (committed; reportlab needed only here).
+"""Regenerate the test PDFs in tests/data: bad inputs, and plans whose text looks like markup.
+
+(committed; reportlab and the IPAex fonts are needed only here)
 
 python tests/data/make_bad_inputs.py
 """
 
 from __future__ import annotations
 
+import sys
 import zlib
 from pathlib import Path
 
@@ -85,7 +88,32 @@ def main() -> None:
             ]
         )
     )
+    markup_plans()
     print("wrote", ", ".join(sorted(p.name for p in HERE.iterdir())))
+
+
+def markup_plans() -> None:
+    """Two years of a tiny plan whose text is HTML and template syntax: it must stay text."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_samples", SAMPLE.parent / "make_samples.py")
+    assert spec and spec.loader
+    ms = importlib.util.module_from_spec(spec)
+    sys.modules["make_samples"] = ms  # dataclasses look their module up
+    spec.loader.exec_module(ms)
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for name, path in ms.FONTS.items():
+        pdfmetrics.registerFont(TTFont(name, path))
+    for year, n in (("r6", "1"), ("r7", "2")):
+        blocks = [
+            {"kind": "heading", "level": 1, "label": "１．", "text": "<b>広報</b>の強化"},
+            {"kind": "bullet", "label": "・", "text": f"<script>alert({n})</script>を表示しない。"},
+            {"kind": "bullet", "label": "・", "text": f"テンプレート{{{{ 7*7 }}}}と{{% if x %}}を{n}回書く。"},
+            {"kind": "bullet", "label": "・", "text": "A&B社と&amp;連携する。"},
+        ]
+        ms.render_plan(HERE.parent / f"markup-{year}.plan.pdf", f"マークアップ試験 {year}", "試験支部", blocks)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,38 @@
+"""The 新旧対照表 as an HTML page (Jinja2 templates in reports/templates)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import jinja2
+
+from pipeline.model import Comparison
+
+from .view import STATUS_JA, ReportConfig, build_view
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """Templates are package data; autoescaped, strict: text from a PDF is data, never markup."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("reports", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def comparison_html(comparison: Comparison, config: ReportConfig | None = None) -> str:
+    """A self-contained page: summary, view switches and the side-by-side table; A4 landscape in print."""
+    view = build_view(comparison, config)
+    columns = ["old", "new"] if view.config.old_left else ["new", "old"]
+    if view.config.remarks:
+        columns.append("remarks")
+    headers = {"new": view.new_label, "old": view.old_label, "remarks": "備考"}
+    return (
+        environment()
+        .get_template("report.html")
+        .render(view=view, columns=columns, headers=headers, statuses=list(STATUS_JA.items()), status_ja=STATUS_JA)
+    )
