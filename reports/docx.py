@@ -76,10 +76,12 @@ def comparison_docx(comparison: Comparison, config: ReportConfig | None = None) 
     if view.config.remarks:
         columns.append("remarks")
     headers = {"new": view.new_label, "old": view.old_label, "remarks": "備考"}
-    widths = {"new": Mm(118), "old": Mm(118), "remarks": Mm(37)}
+    widths = {"new": Mm(118), "old": Mm(118), "remarks": Mm(37)} if view.config.remarks else {"new": Mm(136), "old": Mm(136)}
     table = doc.add_table(rows=1, cols=len(columns))
     table.style = "Table Grid"
     table.autofit = False
+    for column, col in zip(table.columns, columns, strict=True):
+        column.width = widths[col]  # the grid widths (Word and LibreOffice lay out by these)
     head = table.rows[0]
     _repeat_header(head)
     for cell, col in zip(head.cells, columns, strict=True):
