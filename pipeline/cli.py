@@ -12,6 +12,7 @@ from extractors import ExtractConfig
 from reports.view import ReportConfig
 
 from . import __version__, api
+from .batch import BatchConfig, run_batch
 from .exceptions import PlandiffError
 
 log = logging.getLogger("plandiff")
@@ -74,6 +75,33 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Convert a whole archive of plans: every PDF to JSON and Markdown, a manifest, an index.
+
+    Re-running skips files whose hash and tool version did not change; a bad
+    file is recorded as failed and the batch goes on (exit 1 if any failed).
+
+    example:
+      plandiff batch archive/ -o converted/ --compare
+      plandiff batch archive/ -o converted/ --scheduler tcp://10.0.0.5:8786
+    """
+    config = BatchConfig(
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        force=args.force,
+        compare=args.compare,
+        formats=tuple(args.report_format or ("html", "json")),
+        extract=ExtractConfig(layout=args.layout, max_pages=args.max_pages),
+        progress=False if args.quiet else None,
+    )
+    result = run_batch(args.archive, args.output, config=config)
+    for rec in sorted(result.failed, key=lambda r: r.error):
+        log.error("%s", rec.error)
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(result.counts().items()))
+    log.info("%d files (%s), %d comparisons; see %s", len(result.files), counts, len(result.comparisons), result.out / "index.html")
+    return 1 if result.failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="plandiff",
@@ -117,16 +145,36 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("--score-cutoff", type=float, default=AlignConfig().score_cutoff, help="least similarity for one item (0-1)")
     cp.add_argument("--mode", choices=["A", "B", "C"], default="C", help="Sudachi split mode for word diffs")
     cp.set_defaults(func=cmd_compare)
+
+    bp = sub.add_parser(
+        "batch",
+        help="convert a whole archive of plan PDFs (and compare them)",
+        description=cmd_batch.__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    bp.add_argument("archive", help="directory holding the PDFs (searched recursively)")
+    bp.add_argument("-o", "--output", required=True, help="output directory (mirrors the archive)")
+    bp.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
+    bp.add_argument("--compare", action="store_true", help="also compare consecutive years of each office, and each branch with HQ")
+    bp.add_argument(
+        "--report-format", action="append", choices=list(api.COMPARE_FORMATS), help="comparison report formats (default: html and json)"
+    )
+    bp.add_argument("--force", action="store_true", help="redo files that did not change")
+    bp.add_argument("--scheduler", help="run on a Dask cluster, e.g. tcp://host:8786 (pip install 'plandiff[dask]')")
+    bp.add_argument("--layout", default="auto", choices=["auto", "plan", "fieldtable", "sidebyside", "slides"])
+    bp.add_argument("--max-pages", type=int, default=2000, help="refuse larger PDFs (default 2000)")
+    bp.set_defaults(func=cmd_batch)
     return ap
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.ERROR if args.quiet else logging.DEBUG if args.verbose else logging.INFO,
-        format="plandiff: %(message)s",
-        stream=sys.stderr,
-    )
+    # our own handler on our own logger: messages go to this call's stderr, one line each
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("plandiff: %(message)s"))
+    log.handlers[:] = [handler]
+    log.propagate = False
+    log.setLevel(logging.ERROR if args.quiet else logging.DEBUG if args.verbose else logging.INFO)
     if args.command == "compare" and len(args.files) > 2:
         print("plandiff: error: compare takes OLD NEW, or one side-by-side PDF", file=sys.stderr)
         return 2

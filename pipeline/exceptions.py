@@ -66,6 +66,11 @@ class InputFormatError(PlandiffError):
     advice = "pass a PDF or the JSON written by `plandiff extract --format json`"
 
 
+class ArchiveError(PlandiffError):
+    reason = "cannot read the archive"
+    advice = "pass a directory that holds the plan PDFs"
+
+
 class UnknownFormatError(PlandiffError):
     reason = "unknown output format"
     advice = "name the file .json or .md for extract; .html, .docx, .xlsx, .csv, .md or .json for compare (or pass --format)"

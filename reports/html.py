@@ -34,5 +34,5 @@ def comparison_html(comparison: Comparison, config: ReportConfig | None = None) 
     return (
         environment()
         .get_template("report.html")
-        .render(view=view, columns=columns, headers=headers, statuses=list(STATUS_JA.items()), status_ja=STATUS_JA)
+        .render(title=view.title, view=view, columns=columns, headers=headers, statuses=list(STATUS_JA.items()), status_ja=STATUS_JA)
     )

@@ -1,0 +1,477 @@
+"""Whole archives of plans: every PDF extracted, paired and compared, nothing lost.
+
+Each PDF below the archive is extracted to JSON and Markdown under the output
+directory (mirroring the tree) in worker processes — or on a Dask cluster.
+A manifest records every file's hash, pages, layout, office, year, status,
+error and time; it is rewritten atomically after every file, so an
+interrupted run resumes where it stopped and an unchanged file (same hash,
+same tool version) is skipped.  A bad file is recorded as failed and the
+batch goes on.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from extractors import ExtractConfig
+
+from . import __version__
+from .exceptions import ArchiveError, PlandiffError
+from .identify import identify
+from .model import Document, ExtractResult
+from .output import write_atomic
+
+MANIFEST_SCHEMA = "plandiff.manifest/1"
+CSV_COLUMNS = ["file", "sha256", "pages", "layout", "organisation", "year", "kind", "status", "error", "seconds"]
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BatchConfig:
+    """How an archive is converted.
+
+    jobs: worker processes (``None``: all cores).  scheduler: a Dask
+    scheduler address (``tcp://host:8786``) to run on a cluster instead; the
+    workers must see the same paths.  force: redo files whose hash and tool
+    version did not change.  compare: pair documents and write comparison
+    reports in ``formats``.  progress: a progress line on stderr (``None``:
+    only when stderr is a terminal).
+    """
+
+    jobs: int | None = None
+    scheduler: str | None = None
+    force: bool = False
+    compare: bool = False
+    formats: tuple[str, ...] = ("html", "json")
+    extract: ExtractConfig = field(default_factory=ExtractConfig)
+    progress: bool | None = None
+
+    def __post_init__(self) -> None:
+        if self.jobs is not None and self.jobs < 1:
+            raise ValueError("jobs must be at least 1")
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    """One PDF of the archive and what became of it."""
+
+    file: str  # relative to the archive
+    sha256: str
+    pages: int | None = None
+    layout: str = ""
+    organisation: str = ""
+    year: str = ""  # 令和N年度
+    kind: str = ""
+    status: str = "ok"  # ok, failed, skipped
+    error: str = ""
+    seconds: float = 0.0
+    tool_version: str = __version__
+    outputs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonRecord:
+    """A comparison the batch paired: last year → this year, or HQ → branch."""
+
+    name: str
+    pairing: str  # "year" or "hq"
+    organisation: str
+    old: str
+    new: str
+    old_sha256: str
+    new_sha256: str
+    status: str = "ok"
+    summary: dict[str, int] = field(default_factory=dict)
+    error: str = ""
+    seconds: float = 0.0
+    outputs: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class BatchResult:
+    archive: Path
+    out: Path
+    files: list[FileRecord]
+    comparisons: list[ComparisonRecord]
+
+    @property
+    def failed(self) -> list[FileRecord | ComparisonRecord]:
+        return [r for r in [*self.files, *self.comparisons] if r.status == "failed"]
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in self.files:
+            out[r.status] = out.get(r.status, 0) + 1
+        return out
+
+
+# -- work done in the workers ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _ConvertTask:
+    source: str
+    rel: str
+    out: str
+    sha256: str
+    config: ExtractConfig
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _outputs_for(rel: str) -> tuple[str, str]:
+    stem = Path(rel).with_suffix("")
+    return f"{stem}.json", f"{stem}.md"
+
+
+def convert_file(task: _ConvertTask) -> FileRecord:
+    """Extract one PDF and write its JSON and Markdown; never raises."""
+    from extractors import extract_pdf
+
+    from .api import render_extract
+
+    t0 = time.perf_counter()
+    try:
+        result = extract_pdf(task.source, config=task.config)
+        who = identify(result)
+        outputs = _outputs_for(task.rel)
+        for rel_out, fmt in zip(outputs, ("json", "md"), strict=True):
+            write_atomic(Path(task.out) / rel_out, render_extract(result, fmt))
+        seconds = round(time.perf_counter() - t0, 3)
+        return FileRecord(
+            task.rel, task.sha256, result.pages, result.layout, who.org, who.fiscal_year, who.kind, seconds=seconds, outputs=outputs
+        )
+    except PlandiffError as e:
+        return FileRecord(task.rel, task.sha256, status="failed", error=str(e), seconds=round(time.perf_counter() - t0, 3))
+    except Exception as e:  # one broken file must not end the batch
+        msg = f"{task.source}: unexpected error while reading ({type(e).__name__}: {e})"
+        return FileRecord(task.rel, task.sha256, status="failed", error=msg, seconds=round(time.perf_counter() - t0, 3))
+
+
+@dataclass(frozen=True, slots=True)
+class _CompareTask:
+    record: ComparisonRecord
+    out: str
+    formats: tuple[str, ...]
+
+
+def _load_document(path: Path) -> tuple[Document, str]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    result = ExtractResult.from_dict(data)
+    return result.documents[0], result.source
+
+
+def compare_pair(task: _CompareTask) -> ComparisonRecord:
+    """Compare two extracted plans and write the reports; never raises."""
+    from diffing import compare_documents
+
+    from .api import write_compare
+
+    t0 = time.perf_counter()
+    rec = task.record
+    out = Path(task.out)
+    try:
+        old, old_src = _load_document(out / _outputs_for(rec.old)[0])
+        new, new_src = _load_document(out / _outputs_for(rec.new)[0])
+        comparison = compare_documents(old, new, old_source=old_src, new_source=new_src)
+        outputs = tuple(f"comparisons/{rec.name}.{fmt}" for fmt in task.formats)
+        for rel in outputs:
+            write_compare(comparison, out / rel)
+        return replace(rec, status="ok", summary=comparison.summary, outputs=outputs, seconds=round(time.perf_counter() - t0, 3))
+    except Exception as e:
+        return replace(rec, status="failed", error=f"{rec.name}: {type(e).__name__}: {e}", seconds=round(time.perf_counter() - t0, 3))
+
+
+def _file_crashed(task: _ConvertTask, error: BaseException) -> FileRecord:
+    return FileRecord(task.rel, task.sha256, status="failed", error=f"{task.source}: the worker reading it died ({type(error).__name__})")
+
+
+def _comparison_crashed(task: _CompareTask, error: BaseException) -> ComparisonRecord:
+    return replace(task.record, status="failed", error=f"{task.record.name}: the worker died ({type(error).__name__})")
+
+
+# -- running tasks: local processes or a Dask cluster ---------------------------------
+
+
+def _run(fn: Callable[[T], R], tasks: list[T], config: BatchConfig, on_crash: Callable[[T, BaseException], R]) -> Iterator[R]:
+    """Results in completion order.  Ctrl-C cancels what has not started.
+
+    A task whose worker process dies (a crash inside a PDF library) is
+    reported through ``on_crash``; the other tasks of the broken pool are run
+    again, one worker each, so one bad file never costs the others.
+    """
+    if not tasks:
+        return
+    if config.scheduler:
+        yield from _run_dask(fn, tasks, config.scheduler, on_crash)
+        return
+    jobs = min(config.jobs or os.cpu_count() or 1, len(tasks))
+    if jobs == 1:
+        for t in tasks:
+            yield fn(t)
+        return
+    retry: list[T] = []
+    yield from _pool(fn, tasks, jobs, on_crash, retry)
+    for t in retry:
+        yield from _pool(fn, [t], 1, on_crash, None)
+
+
+def _pool(fn: Callable[[T], R], tasks: list[T], jobs: int, on_crash: Callable[[T, BaseException], R], retry: list[T] | None) -> Iterator[R]:
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"))
+    try:
+        futures: dict[Future[R], T] = {pool.submit(fn, t): t for t in tasks}
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                try:
+                    yield fut.result()
+                except BrokenProcessPool as e:
+                    if retry is None:
+                        yield on_crash(futures[fut], e)
+                    else:
+                        retry.append(futures[fut])
+                except Exception as e:
+                    yield on_crash(futures[fut], e)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_dask(fn: Callable[[T], R], tasks: list[T], scheduler: str, on_crash: Callable[[T, BaseException], R]) -> Iterator[R]:
+    try:
+        from distributed import Client, as_completed
+    except ImportError as e:
+        raise ArchiveError(scheduler, "Dask is not installed: pip install 'plandiff[dask]'") from e
+    with Client(scheduler) as client:
+        futures = client.map(fn, tasks, pure=False)
+        task_of = {f.key: t for f, t in zip(futures, tasks, strict=True)}
+        try:
+            for fut in as_completed(futures):
+                try:
+                    yield fut.result()
+                except Exception as e:
+                    yield on_crash(task_of[fut.key], e)
+        finally:
+            client.cancel(futures)
+
+
+# -- progress ------------------------------------------------------------------------
+
+
+class Progress:
+    """``files 3/10 · 57 pages · 12.3 pages/s · ETA 0:05`` on stderr, redrawn in place."""
+
+    def __init__(self, total: int, *, enabled: bool, stream: Any = None) -> None:
+        self.total = total
+        self.enabled = enabled and total > 0
+        self.stream = stream or sys.stderr
+        self.done = 0
+        self.pages = 0
+        self.t0 = time.perf_counter()
+
+    def update(self, pages: int | None) -> None:
+        self.done += 1
+        self.pages += pages or 0
+        if not self.enabled:
+            return
+        dt = max(time.perf_counter() - self.t0, 1e-6)
+        eta = int((self.total - self.done) * dt / self.done)
+        line = f"files {self.done}/{self.total} · {self.pages} pages · {self.pages / dt:.1f} pages/s · ETA {eta // 60}:{eta % 60:02d}"
+        self.stream.write("\r" + line.ljust(72))
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+# -- the batch -------------------------------------------------------------------------
+
+
+def _remove_stale_temp_files(out: Path) -> None:
+    """A killed run can leave write_atomic's temporary files; the real files are intact."""
+    for tmp in out.rglob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
+
+
+def _previous(out: Path) -> tuple[dict[str, FileRecord], dict[str, ComparisonRecord]]:
+    path = out / "manifest.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}, {}
+    files = {d["file"]: FileRecord(**{**d, "outputs": tuple(d.get("outputs", ()))}) for d in data.get("files", [])}
+    comps = {d["name"]: ComparisonRecord(**{**d, "outputs": tuple(d.get("outputs", ()))}) for d in data.get("comparisons", [])}
+    return files, comps
+
+
+def write_manifest(result: BatchResult) -> None:
+    """manifest.json (files and comparisons) and manifest.csv (files), atomically."""
+    files = sorted(result.files, key=lambda r: r.file)
+    data = {
+        "schema": MANIFEST_SCHEMA,
+        "tool_version": __version__,
+        "archive": str(result.archive),
+        "files": [asdict(r) for r in files],
+        "comparisons": [asdict(c) for c in sorted(result.comparisons, key=lambda c: c.name)],
+    }
+    write_atomic(result.out / "manifest.json", json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    for r in files:
+        w.writerow(
+            [
+                r.file,
+                r.sha256,
+                r.pages if r.pages is not None else "",
+                r.layout,
+                r.organisation,
+                r.year,
+                r.kind,
+                r.status,
+                r.error,
+                r.seconds,
+            ]
+        )
+    write_atomic(result.out / "manifest.csv", buf.getvalue().encode("utf-8-sig"))
+
+
+def find_pdfs(archive: Path, out: Path) -> list[Path]:
+    """Every PDF below the archive (any case of .pdf), outside the output directory."""
+    out_abs = out.resolve()
+    return sorted(p for p in archive.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file() and out_abs not in p.resolve().parents)
+
+
+def plan_comparisons(files: Iterable[FileRecord]) -> list[ComparisonRecord]:
+    """Each office's consecutive years, and each branch against the HQ plan of its year.
+
+    Where an office has several plans for one year (another rendering, a
+    field-table version), a single-column plan stands for that year, the
+    first by path.
+    """
+    chosen: dict[tuple[str, int], FileRecord] = {}
+    for r in sorted(files, key=lambda r: (r.layout != "plan", r.file)):
+        if r.status in ("ok", "skipped") and r.kind == "plan" and r.year and r.organisation != "不明":
+            chosen.setdefault((r.organisation, _reiwa(r.year)), r)
+    out: list[ComparisonRecord] = []
+    for (org, year), new in sorted(chosen.items()):
+        old = chosen.get((org, year - 1))
+        if old is not None:
+            out.append(ComparisonRecord(f"{org}_R{year - 1}-R{year}", "year", org, old.file, new.file, old.sha256, new.sha256))
+        hq = chosen.get(("本部", year))
+        if org != "本部" and hq is not None:
+            out.append(ComparisonRecord(f"{org}_vs_本部_R{year}", "hq", org, hq.file, new.file, hq.sha256, new.sha256))
+    return out
+
+
+def _reiwa(year: str) -> int:
+    return int(year.removeprefix("令和").removesuffix("年度"))
+
+
+def run_batch(
+    archive: str | Path, out: str | Path, *, config: BatchConfig | None = None, on_file: Callable[[FileRecord], None] | None = None
+) -> BatchResult:
+    """Convert every PDF below ``archive`` into ``out``; see the module docstring."""
+    config = config or BatchConfig()
+    archive, out = Path(archive), Path(out)
+    if not archive.is_dir():
+        raise ArchiveError(archive, "not a directory")
+    out.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temp_files(out)
+    prev_files, prev_comps = _previous(out)
+    result = BatchResult(archive, out, [], [])
+    tasks: list[_ConvertTask] = []
+    for pdf in find_pdfs(archive, out):
+        rel = pdf.relative_to(archive).as_posix()
+        sha = _sha256(pdf)
+        old = prev_files.get(rel)
+        if (
+            not config.force
+            and old is not None
+            and old.status in ("ok", "skipped")
+            and old.sha256 == sha
+            and old.tool_version == __version__
+            and all((out / o).exists() for o in old.outputs)
+        ):
+            result.files.append(replace(old, status="skipped", seconds=0.0))
+            continue
+        tasks.append(_ConvertTask(str(pdf), rel, str(out), sha, config.extract))
+    progress = Progress(len(tasks), enabled=sys.stderr.isatty() if config.progress is None else config.progress)
+    try:
+        for rec in _run(convert_file, tasks, config, _file_crashed):
+            result.files.append(rec)
+            write_manifest(result)  # after every file: a kill loses at most the files in flight
+            progress.update(rec.pages)
+            if on_file is not None:
+                on_file(rec)
+    finally:
+        progress.close()
+        write_manifest(result)
+    if config.compare:
+        _compare_all(result, prev_comps, config)
+    write_index(result)
+    return result
+
+
+def _compare_all(result: BatchResult, prev: dict[str, ComparisonRecord], config: BatchConfig) -> None:
+    todo: list[_CompareTask] = []
+    for rec in plan_comparisons(result.files):
+        old = prev.get(rec.name)
+        if (
+            not config.force
+            and old is not None
+            and old.status == "ok"
+            and (old.old, old.new, old.old_sha256, old.new_sha256) == (rec.old, rec.new, rec.old_sha256, rec.new_sha256)
+            and {o.rsplit(".", 1)[-1] for o in old.outputs} == set(config.formats)
+            and all((result.out / o).exists() for o in old.outputs)
+        ):
+            result.comparisons.append(replace(old, status="skipped", seconds=0.0))
+            continue
+        todo.append(_CompareTask(rec, str(result.out), config.formats))
+    try:
+        for done in _run(compare_pair, todo, config, _comparison_crashed):
+            result.comparisons.append(done)
+            write_manifest(result)
+    finally:
+        write_manifest(result)
+
+
+def write_index(result: BatchResult) -> None:
+    """index.html: every document and every comparison with its counts, linked."""
+    from reports.html import environment
+
+    html = (
+        environment()
+        .get_template("index.html")
+        .render(
+            title="事業計画アーカイブ",
+            files=sorted(result.files, key=lambda r: r.file),
+            comparisons=sorted(result.comparisons, key=lambda c: c.name),
+            counts=result.counts(),
+            archive=str(result.archive),
+            version=__version__,
+        )
+    )
+    write_atomic(result.out / "index.html", html)

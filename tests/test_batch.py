@@ -1,0 +1,203 @@
+"""Batch conversion of an archive: good and bad files, pairing, skipping, resuming, Dask."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import lxml.html
+import pytest
+from conftest import DATA, SAMPLES
+
+from pipeline import cli
+from pipeline.batch import CSV_COLUMNS, BatchConfig, run_batch
+from pipeline.identify import find_org, find_years
+
+GOOD = {
+    "サンプル支部/R6/sample-r6.plan.pdf": SAMPLES / "sample-r6.plan.pdf",
+    "サンプル支部/R7/sample-r7.plan.pdf": SAMPLES / "sample-r7.plan.pdf",
+    "サンプル支部/R7/sample-r7-vs-r6.sidebyside.pdf": SAMPLES / "sample-r7-vs-r6.sidebyside.pdf",
+    "本部/R7/sample-hq-r7.plan.pdf": SAMPLES / "sample-hq-r7.plan.pdf",
+    "進捗/sample-slides-r7.slides.PDF": SAMPLES / "sample-slides-r7.slides.pdf",
+}
+BAD = ["not-a-pdf.pdf", "encrypted.pdf", "truncated.pdf", "scanned.pdf", "zero-pages.pdf"]
+QUIET = BatchConfig(jobs=2, compare=True, progress=False)
+
+
+def make_archive(root: Path) -> Path:
+    for rel, src in GOOD.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(src, root / rel)
+    (root / "壊れたファイル").mkdir()
+    for name in BAD:
+        shutil.copy(DATA / "bad" / name, root / "壊れたファイル" / name)
+    (root / "memo.txt").write_text("not a plan", encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def archive(tmp_path):
+    return make_archive(tmp_path / "archive")
+
+
+@pytest.fixture
+def converted(archive, tmp_path):
+    out = tmp_path / "out"
+    return archive, out, run_batch(archive, out, config=QUIET)
+
+
+def test_every_good_file_is_converted_into_the_mirrored_tree(converted):
+    _, out, result = converted
+    ok = {r.file: r for r in result.files if r.status == "ok"}
+    assert set(ok) == set(GOOD)
+    for rel, rec in ok.items():
+        data = json.loads((out / rec.outputs[0]).read_text(encoding="utf-8"))
+        assert data["schema"] == "plandiff.extract/1" and data["source"] == Path(rel).name
+        assert (out / rec.outputs[1]).read_text(encoding="utf-8").startswith("<!-- plandiff extract")
+        assert rec.outputs[0] == str(Path(rel).with_suffix(".json").as_posix())
+    assert (ok["サンプル支部/R6/sample-r6.plan.pdf"].organisation, ok["サンプル支部/R6/sample-r6.plan.pdf"].year) == (
+        "サンプル支部",
+        "令和6年度",
+    )
+    assert ok["本部/R7/sample-hq-r7.plan.pdf"].organisation == "本部"
+    assert ok["サンプル支部/R7/sample-r7-vs-r6.sidebyside.pdf"].kind == "comparison"
+    assert ok["進捗/sample-slides-r7.slides.PDF"].kind == "slides"
+
+
+def test_every_bad_file_is_reported_and_the_batch_goes_on(converted):
+    _, out, result = converted
+    failed = {Path(r.file).name: r.error for r in result.failed}
+    assert set(failed) == set(BAD)
+    assert "encrypted" in failed["encrypted.pdf"] and "run OCR first" in failed["scanned.pdf"]
+    assert all(name in err for name, err in failed.items())
+    assert not list((out / "壊れたファイル").glob("*.json")) if (out / "壊れたファイル").exists() else True
+
+
+def test_comparisons_are_paired_by_office_and_year(converted):
+    _, out, result = converted
+    pairs = {c.name: (c.pairing, c.old, c.new, c.status) for c in result.comparisons}
+    assert pairs == {
+        "サンプル支部_R6-R7": ("year", "サンプル支部/R6/sample-r6.plan.pdf", "サンプル支部/R7/sample-r7.plan.pdf", "ok"),
+        "サンプル支部_vs_本部_R7": ("hq", "本部/R7/sample-hq-r7.plan.pdf", "サンプル支部/R7/sample-r7.plan.pdf", "ok"),
+    }
+    year = next(c for c in result.comparisons if c.pairing == "year")
+    assert year.summary["added"] == 2 and year.summary["moved"] == 1
+    report = json.loads((out / "comparisons" / "サンプル支部_R6-R7.json").read_text(encoding="utf-8"))
+    assert report["schema"] == "plandiff.compare/1" and report["summary"] == year.summary
+    assert (out / "comparisons" / "サンプル支部_R6-R7.html").read_text(encoding="utf-8").startswith("<!doctype html>")
+
+
+def test_manifest_and_index_list_everything(converted):
+    _, out, result = converted
+    csv_lines = (out / "manifest.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert csv_lines[0].split(",") == CSV_COLUMNS
+    assert len(csv_lines) == 1 + len(GOOD) + len(BAD)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["schema"] == "plandiff.manifest/1"
+    assert {f["file"] for f in manifest["files"]} == set(GOOD) | {f"壊れたファイル/{n}" for n in BAD}
+    assert all(len(f["sha256"]) == 64 and f["seconds"] >= 0 for f in manifest["files"])
+    page = lxml.html.fromstring((out / "index.html").read_text(encoding="utf-8"))
+    links = {a.get("href") for a in page.xpath("//a")}
+    assert {f"comparisons/{c.name}.html" for c in result.comparisons} <= links
+    assert {r.outputs[0] for r in result.files if r.status == "ok"} <= links
+    assert all((out / href).exists() for href in links)
+
+
+def test_second_run_skips_everything_unchanged_and_force_redoes_it(converted):
+    archive, out, _ = converted
+    again = run_batch(archive, out, config=QUIET)
+    assert {r.status for r in again.files if r.file in GOOD} == {"skipped"}
+    assert {c.status for c in again.comparisons} == {"skipped"}
+    assert {r.status for r in again.failed} == {"failed"}  # bad files are tried again
+    forced = run_batch(archive, out, config=BatchConfig(jobs=2, compare=True, force=True, progress=False))
+    assert {r.status for r in forced.files if r.file in GOOD} == {"ok"}
+
+
+def test_a_changed_file_is_converted_again_with_its_comparisons(converted):
+    archive, out, _ = converted
+    with open(archive / "サンプル支部/R7/sample-r7.plan.pdf", "ab") as f:
+        f.write(b"\n% appended comment\n")  # same content, new bytes: a new hash
+    again = run_batch(archive, out, config=QUIET)
+    status = {r.file: r.status for r in again.files}
+    assert status["サンプル支部/R7/sample-r7.plan.pdf"] == "ok"
+    assert status["サンプル支部/R6/sample-r6.plan.pdf"] == "skipped"
+    assert {c.name: c.status for c in again.comparisons} == {"サンプル支部_R6-R7": "ok", "サンプル支部_vs_本部_R7": "ok"}
+
+
+def test_cli_exit_code_says_whether_anything_failed(archive, tmp_path, capsys):
+    assert cli.main(["-q", "batch", str(archive), "-o", str(tmp_path / "a")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == len(BAD) and "encrypted.pdf" in err
+    for name in BAD:
+        (archive / "壊れたファイル" / name).unlink()
+    assert cli.main(["-q", "batch", str(archive), "-o", str(tmp_path / "a")]) == 0
+
+
+def test_an_archive_that_is_not_a_directory_is_one_clear_error(tmp_path, capsys):
+    assert cli.main(["batch", str(tmp_path / "nowhere"), "-o", str(tmp_path / "out")]) == 2
+    assert "not a directory" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill"])
+def test_an_interrupted_run_leaves_no_half_written_file_and_resumes(tmp_path, sig):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for k in range(30):
+        shutil.copy(SAMPLES / "sample-r7.plan.pdf", archive / f"plan-{k:02d}.pdf")
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "pipeline.cli", "-q", "batch", str(archive), "-o", str(out), "--jobs", "1"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    manifest = out / "manifest.json"
+    deadline = time.time() + 60
+    while time.time() < deadline and not (manifest.exists() and len(json.loads(manifest.read_text(encoding="utf-8"))["files"]) >= 3):
+        time.sleep(0.02)
+    proc.send_signal(sig)
+    proc.wait(timeout=60)
+    assert proc.returncode != 0
+    done = json.loads(manifest.read_text(encoding="utf-8"))["files"]
+    assert 3 <= len(done) < 30, "the run finished before it could be interrupted"
+    for f in out.rglob("*.json"):
+        json.loads(f.read_text(encoding="utf-8"))  # every file that exists is whole
+    resumed = run_batch(archive, out, config=BatchConfig(jobs=2, progress=False))
+    status = [r.status for r in resumed.files]
+    assert len(status) == 30 and "failed" not in status
+    assert status.count("skipped") >= len(done)
+    assert not list(out.rglob(".*.tmp"))
+
+
+def test_the_same_batch_runs_on_a_dask_cluster(archive, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    local = run_batch(archive, tmp_path / "local", config=BatchConfig(jobs=1, compare=True, progress=False))
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        remote = run_batch(
+            archive, tmp_path / "dask", config=BatchConfig(scheduler=cluster.scheduler_address, compare=True, progress=False)
+        )
+
+    def outcome(result):
+        return sorted((r.file, r.status, r.pages, r.organisation, r.year, r.outputs) for r in result.files)
+
+    assert outcome(remote) == outcome(local)
+    assert sorted((c.name, c.summary) for c in remote.comparisons) == sorted((c.name, c.summary) for c in local.comparisons)
+    for rec in local.files:
+        for rel in rec.outputs:
+            assert (tmp_path / "dask" / rel).read_bytes() == (tmp_path / "local" / rel).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("text", "org", "years"),
+    [
+        ("令和７年度 秋田支部事業計画", "秋田支部", [7]),
+        ("2025（令和７）年度 全国健康保険協会神奈川支部 事業計画", "神奈川支部", [7]),
+        ("令和元年度 本部事業計画", "本部", [1]),
+        ("令和６年度 全国健康保険協会 事業計画", "本部", [6]),
+        ("和歌山支部 令和10年度", "和歌山支部", [10]),
+    ],
+)
+def test_office_and_year_are_read_from_the_text(text, org, years):
+    assert find_org(text) == org
+    assert find_years(text) == years
