@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from diffing import AlignConfig
 from extractors import ExtractConfig
@@ -65,7 +66,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         api.output_format(out, args.format, api.COMPARE_FORMATS)  # refuse a bad name before the work
     old, new = (None, args.files[0]) if len(args.files) == 1 else (args.files[0], args.files[1])
     config = AlignConfig(score_cutoff=args.score_cutoff, mode=args.mode)
-    comparison = api.compare(old, new, config=config, extract_config=ExtractConfig(layout=args.layout), new_side=args.new_side)
+    extract_config = ExtractConfig(layout=args.layout, max_pages=args.max_pages)
+    comparison = api.compare(old, new, config=config, extract_config=extract_config, new_side=args.new_side)
     report = ReportConfig(title=args.title, old_left=args.old_left, remarks=not args.no_remarks, timestamp=not args.no_timestamp)
     _emit(
         args,
@@ -112,25 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("-v", "--verbose", action="store_true", help="more detail on stderr")
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ex = sub.add_parser(
-        "extract",
-        help="read a plan PDF into its item tree (JSON or Markdown)",
-        description=cmd_extract.__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    ex = _command(sub, cmd_extract, "read a plan PDF into its item tree (JSON or Markdown)")
     ex.add_argument("file", help="plan PDF")
     ex.add_argument("--format", choices=["json", "md"], help="output format (default: from -o's extension, else json)")
     ex.add_argument("-o", "--output", action="append", help="output file (repeatable; stdout when absent)")
-    ex.add_argument("--layout", default="auto", choices=["auto", "plan", "fieldtable", "sidebyside", "slides"])
-    ex.add_argument("--max-pages", type=int, default=2000, help="refuse larger PDFs (default 2000)")
-    ex.set_defaults(func=cmd_extract)
 
-    cp = sub.add_parser(
-        "compare",
-        help="compare two plans (or the two columns of a side-by-side PDF)",
-        description=cmd_compare.__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    cp = _command(sub, cmd_compare, "compare two plans (or the two columns of a side-by-side PDF)")
     cp.add_argument("files", nargs="+", metavar="FILE", help="OLD NEW, or one side-by-side PDF")
     cp.add_argument("--format", choices=list(api.COMPARE_FORMATS), help="output format (default: from each -o's extension, else json)")
     cp.add_argument(
@@ -141,17 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("--no-remarks", action="store_true", help="leave out the 備考 column")
     cp.add_argument("--no-timestamp", action="store_true", help="no creation time in reports (byte-identical reruns)")
     cp.add_argument("--new-side", choices=["left", "right"], default="left", help="which column of a side-by-side PDF is new")
-    cp.add_argument("--layout", default="auto", choices=["auto", "plan", "fieldtable", "sidebyside", "slides"])
     cp.add_argument("--score-cutoff", type=float, default=AlignConfig().score_cutoff, help="least similarity for one item (0-1)")
     cp.add_argument("--mode", choices=["A", "B", "C"], default="C", help="Sudachi split mode for word diffs")
-    cp.set_defaults(func=cmd_compare)
 
-    bp = sub.add_parser(
-        "batch",
-        help="convert a whole archive of plan PDFs (and compare them)",
-        description=cmd_batch.__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    bp = _command(sub, cmd_batch, "convert a whole archive of plan PDFs (and compare them)")
     bp.add_argument("archive", help="directory holding the PDFs (searched recursively)")
     bp.add_argument("-o", "--output", required=True, help="output directory (mirrors the archive)")
     bp.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
@@ -161,10 +143,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bp.add_argument("--force", action="store_true", help="redo files that did not change")
     bp.add_argument("--scheduler", help="run on a Dask cluster, e.g. tcp://host:8786 (pip install 'plandiff[dask]')")
-    bp.add_argument("--layout", default="auto", choices=["auto", "plan", "fieldtable", "sidebyside", "slides"])
-    bp.add_argument("--max-pages", type=int, default=2000, help="refuse larger PDFs (default 2000)")
-    bp.set_defaults(func=cmd_batch)
     return ap
+
+
+def _command(sub: Any, func: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+    """A subcommand named after its function, its docstring (with an example) as --help, and the reading options."""
+    p: argparse.ArgumentParser = sub.add_parser(
+        func.__name__.removeprefix("cmd_"), help=help, description=func.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.set_defaults(func=func)
+    p.add_argument("--layout", default="auto", choices=["auto", "plan", "fieldtable", "sidebyside", "slides"], help="force a layout")
+    p.add_argument("--max-pages", type=int, default=2000, help="refuse larger PDFs (default 2000)")
+    return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -201,3 +201,20 @@ def test_the_same_batch_runs_on_a_dask_cluster(archive, tmp_path):
 def test_office_and_year_are_read_from_the_text(text, org, years):
     assert find_org(text) == org
     assert find_years(text) == years
+
+
+def test_progress_line_shows_files_pages_rate_and_eta():
+    import io
+
+    from pipeline.batch import Progress
+
+    buf = io.StringIO()
+    p = Progress(4, enabled=True, stream=buf)
+    p.update(10)
+    p.update(None)
+    p.close()
+    last = buf.getvalue().split("\r")[-1]
+    assert last.startswith("files 2/4 · 10 pages · ") and "pages/s · ETA 0:0" in last and last.endswith("\n")
+    quiet = io.StringIO()
+    Progress(4, enabled=False, stream=quiet).update(3)
+    assert quiet.getvalue() == ""
