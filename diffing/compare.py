@@ -169,6 +169,12 @@ def compare_documents(
 
     Rows follow the new document; a deleted item sits after the row of its
     nearest preceding old neighbour.
+
+    >>> from pipeline.model import Block, Document
+    >>> old = Document((Block("heading", "健診", "（１）", 1), Block("bullet", "実施率を56.0％以上とする", "・")))
+    >>> new = Document((Block("heading", "健診", "（２）", 1), Block("bullet", "実施率を56.6％以上とする", "・")))
+    >>> [(r.status, r.renumbered, [(n.old, n.new) for n in r.numbers]) for r in compare_documents(old, new).rows]
+    [('unchanged', True, []), ('changed', False, [('56.0％', '56.6％')])]
     """
     config = config or AlignConfig()
     tok = tokenizer or Tokenizer(mode=config.mode)

@@ -196,3 +196,89 @@ def test_kanagawa_comparison_meets_the_targets(scorer, engine, how):
     assert res["added"]["f1"] >= 0.93, res
     assert res["deleted"]["f1"] >= 0.93, res
     assert res["change_status_acc"] >= 0.97, res
+
+
+# -- synthetic edits of a sample: each found, the rest undisturbed -----------------
+
+
+def _edit(doc: Document, edits) -> Document:
+    blocks = list(doc.blocks)
+    for fn in edits:
+        blocks = fn(blocks)
+    return Document(tuple(blocks), title=doc.title)
+
+
+def _find(blocks, text):
+    return next(i for i, b in enumerate(blocks) if text in b.text)
+
+
+def split_item(blocks):
+    i = _find(blocks, "郵送による申請をホームページと広報誌で案内し")
+    b = blocks[i]
+    first, second = b.text.split("、", 1)
+    return [*blocks[:i], Block("bullet", first + "。", b.label), Block("bullet", second, b.label), *blocks[i + 1 :]]
+
+
+def merge_items(blocks):
+    i = _find(blocks, "柔道整復の施術について")
+    a, b = blocks[i], blocks[i + 1]
+    return [*blocks[:i], Block("bullet", a.text.rstrip("。") + "。また、" + b.text, a.label), *blocks[i + 2 :]]
+
+
+def renumber_all(blocks):
+    table = str.maketrans("１２３", "２３４")
+    return [
+        Block(b.kind, b.text, b.label.translate(table), b.level, b.rows) if b.kind == "heading" and b.label.startswith("（") else b
+        for b in blocks
+    ]
+
+
+def move_section(blocks):
+    i = _find(blocks, "相談体制の充実")
+    j = _find(blocks, "給付の適正化")  # the section ② runs until （３）
+    section = blocks[i:j]
+    rest = blocks[:i] + blocks[j:]
+    k = _find(rest, "人材の育成")
+    return rest[: k + 1] + section + rest[k + 1 :]
+
+
+def insert_and_delete(blocks):
+    i = _find(blocks, "健診未実施の事業所に対し")
+    j = _find(blocks, "オンライン面談の予約枠を拡大する")
+    out = [*blocks[: i + 1], Block("bullet", "健診結果の見方を解説する動画を公開する。", "・"), *blocks[i + 1 :]]
+    return [b for b in out if b is not blocks[j]]
+
+
+def test_synthetic_edits_are_each_found_and_do_not_derail_the_rest():
+    base = api.extract(SAMPLES / "sample-r7.plan.pdf").documents[0]
+    edited = _edit(base, [split_item, merge_items, renumber_all, move_section, insert_and_delete])
+    c = compare_documents(base, edited)
+    by_text = {}
+    for r in c.rows:
+        by_text.setdefault((r.new or r.old).text, []).append(r)
+
+    def status(text):
+        return [r.status for key, rows in by_text.items() if text in key for r in rows]
+
+    assert sorted(status("郵送による申請をホームページ") + status("窓口での待ち時間を短くする")) == ["added", "changed"]  # split in two
+    merged = [r.status for r in c.rows if r.old is not None and ("柔道整復の施術" in r.old.text or r.old.text.startswith("疑わしい申請"))]
+    assert sorted(merged) == ["changed", "deleted"]  # two items merged into one
+    assert all(
+        r.renumbered and r.status == "unchanged" for r in c.rows if r.new is not None and r.new.label in ("（２）", "（３）", "（４）")
+    )
+    assert status("相談体制の充実") == ["moved"] and set(status("電話相談の応答率")) == {"moved"}
+    assert status("健診結果の見方を解説する動画") == ["added"] and status("オンライン面談の予約枠") == ["deleted"]
+    touched = {
+        "郵送による申請をホームページ",
+        "窓口での待ち時間",
+        "柔道整復",
+        "疑わしい申請",
+        "相談体制",
+        "電話相談",
+        "外国語",
+        "健診結果の見方",
+        "オンライン面談",
+    }
+    others = [r for r in c.rows if not any(t in (r.new or r.old).text for t in touched)]
+    assert len(others) > 40
+    assert {r.status for r in others} == {"unchanged"}
