@@ -78,7 +78,11 @@ class CharSource(Protocol):
     def close(self) -> None: ...
 
 
-_BOLD_FONT = re.compile(r"gothic|goth|bold|heavy|black|semibold|demi|sans|ゴシック|W[6-9]\b|HG[SP]?G|meiryo|メイリオ", re.I)
+_BOLD_FONT = re.compile(
+    r"gothic|goth|kozgo|shingo|midashi|bold|heavy|black|semibold|demi|sans|ゴシック|ｺﾞｼｯｸ|W[6-9]\b|HG[SP]?G|meiryo|メイリオ", re.I
+)
+# Word prints "bold" Mincho (a face without a bold weight) by stroking the outlines
+_STROKED = (pdfium_c.FPDF_TEXTRENDERMODE_FILL_STROKE, pdfium_c.FPDF_TEXTRENDERMODE_FILL_STROKE_CLIP)
 _RULE_THICKNESS = 2.5  # points; thicker paths are shapes or shading, not rules
 
 
@@ -179,7 +183,12 @@ class PdfiumSource:
             pdfium_c.FPDFText_GetFontInfo(tp, i, self._buf, 256, ctypes.byref(self._flags))
             name = self._buf.value.decode("latin-1", "replace")
             weight = pdfium_c.FPDFText_GetFontWeight(tp, i)
-            hit = bool(_BOLD_FONT.search(name)) or weight >= 600 or bool(self._flags.value & (1 << 18))
+            hit = (
+                bool(_BOLD_FONT.search(name))
+                or weight >= 600
+                or bool(self._flags.value & (1 << 18))
+                or pdfium_c.FPDFTextObj_GetTextRenderMode(obj) in _STROKED
+            )
             self._fonts[key] = hit
         return hit
 

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+from datetime import datetime
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
-def stable_zip(data: bytes) -> bytes:
-    """Rewrite a .docx/.xlsx package with fixed entry times, so equal content gives equal bytes."""
+def stable_zip(data: bytes, *, modified: datetime | None = None) -> bytes:
+    """Rewrite a .docx/.xlsx package with fixed entry times, so equal content gives equal bytes.
+
+    ``modified`` replaces the document's last-modified time, which some
+    writers (openpyxl) stamp with the clock while saving.
+    """
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -17,5 +24,9 @@ def stable_zip(data: bytes) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=_EPOCH)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
-            dst.writestr(fixed, src.read(info.filename))
+            body = src.read(info.filename)
+            if modified is not None and info.filename == "docProps/core.xml":
+                stamp = modified.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                body = _MODIFIED.sub(lambda m: m.group(1) + stamp + m.group(2), body)
+            dst.writestr(fixed, body)
     return out.getvalue()

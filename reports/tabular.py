@@ -83,7 +83,9 @@ def comparison_xlsx(comparison: Comparison, config: ReportConfig | None = None) 
         for row in ws.iter_rows(min_row=2):
             for cell in row:
                 cell.alignment = wrap
-        stamp = config.now if config and config.now else (datetime.now() if (config is None or config.timestamp) else _FIXED)
-        xw.book.properties.created = xw.book.properties.modified = stamp.replace(tzinfo=None)
+        stamp = (config.now if config and config.now else (datetime.now() if (config is None or config.timestamp) else _FIXED)).replace(
+            tzinfo=None
+        )
+        xw.book.properties.created = stamp
         xw.book.properties.creator = "plandiff"
-    return stable_zip(buf.getvalue())
+    return stable_zip(buf.getvalue(), modified=stamp)

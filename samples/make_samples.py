@@ -214,7 +214,9 @@ def new_canvas(path: Path, title: str, author: str, size: tuple[float, float]) -
     return c
 
 
-def render_plan(path: Path, title: str, org: str, blocks: list[dict]) -> None:
+def render_plan(path: Path, title: str, org: str, blocks: list[dict], *, stroked_bold: bool = False) -> None:
+    """A single-column plan.  ``stroked_bold``: headings in Mincho made bold by
+    stroking the outlines, as Word prints bold for a face without a bold weight."""
     pw, ph = A4
     left, right, top, bottom = 70.0, pw - 62.0, 62.0, ph - 60.0
     c = new_canvas(path, title, org, A4)
@@ -263,8 +265,17 @@ def render_plan(path: Path, title: str, org: str, blocks: list[dict]) -> None:
                 page += 1
                 furniture()
                 y = top
-            c.setFont(d.font, d.size)
-            c.drawString(left + d.dx, ph - y - d.size, d.text)
+            if stroked_bold and d.font == "G":
+                t = c.beginText(left + d.dx, ph - y - d.size)
+                t.setFont("M", d.size)
+                t.setTextRenderMode(2)  # fill and stroke
+                t.textOut(d.text)
+                t.setTextRenderMode(0)  # Tr outlives the text object: reset it
+                c.setLineWidth(0.3)
+                c.drawText(t)
+            else:
+                c.setFont(d.font, d.size)
+                c.drawString(left + d.dx, ph - y - d.size, d.text)
             y += d.height
     c.showPage()
     c.save()
@@ -500,7 +511,7 @@ def main() -> None:
         truth = plan_json(ident, title, org, year, blocks)
         truth["source"] = src.name
         (HERE / f"{ident}.plan.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        render_plan(HERE / f"{ident}.plan.pdf", title, org, blocks)
+        render_plan(HERE / f"{ident}.plan.pdf", title, org, blocks, stroked_bold=org == "本部")
     title, blocks, _ = parse_content(HERE / "content_slides_r7.txt")
     truth = plan_json("sample-slides-r7", title, "サンプル支部", "令和７年度", blocks)
     truth["source"] = "content_slides_r7.txt"
