@@ -18,6 +18,7 @@ def stable_zip(data: bytes, *, modified: datetime | None = None) -> bytes:
     writers (openpyxl) stamp with the clock while saving.
     """
     src = zipfile.ZipFile(io.BytesIO(data))
+    stamp = modified.strftime("%Y-%m-%dT%H:%M:%SZ").encode() if modified is not None else None
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -25,8 +26,7 @@ def stable_zip(data: bytes, *, modified: datetime | None = None) -> bytes:
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
             body = src.read(info.filename)
-            if modified is not None and info.filename == "docProps/core.xml":
-                stamp = modified.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-                body = _MODIFIED.sub(lambda m: m.group(1) + stamp + m.group(2), body)
+            if stamp is not None and info.filename == "docProps/core.xml":
+                body = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", body)
             dst.writestr(fixed, body)
     return out.getvalue()
