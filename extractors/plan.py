@@ -119,8 +119,22 @@ def feed(builder: BlockBuilder, lines: Sequence[Line], tables: Sequence[Table]) 
     return touched
 
 
+def promote_numbered_headings(drafts: list[Draft], *, max_chars: int = 40) -> None:
+    """Headings of a plan printed in one font: short numbered lines that are not sentences.
+
+    Only when no numbered heading was told apart by its font: otherwise the
+    font already separates headings from numbered items.
+    """
+    if any(d.kind == "heading" and d.label for d in drafts):
+        return
+    for d in drafts:
+        if d.kind == "numbered" and len(d.lines) == 1 and len(d.text) <= max_chars and not d.text.rstrip().endswith(("。", "．", ".")):
+            d.kind = "heading"
+
+
 def finish_document(drafts: list[Draft], *, title: str = "", label: str = "") -> Document:
     """Give headings their levels and freeze the drafts into a document."""
+    promote_numbered_headings(drafts)
     heads = [d for d in drafts if d.kind == "heading"]
     # a field table's area name (family "area") outranks every heading inside it
     facts = [HeadingFacts(d.family or f"~{round(d.size * 2) / 2}", 1e3 if d.family == "area" else d.size, d.x0) for d in heads]

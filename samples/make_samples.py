@@ -214,9 +214,10 @@ def new_canvas(path: Path, title: str, author: str, size: tuple[float, float]) -
     return c
 
 
-def render_plan(path: Path, title: str, org: str, blocks: list[dict], *, stroked_bold: bool = False) -> None:
+def render_plan(path: Path, title: str, org: str, blocks: list[dict], *, stroked_bold: bool = False, plain: bool = False) -> None:
     """A single-column plan.  ``stroked_bold``: headings in Mincho made bold by
-    stroking the outlines, as Word prints bold for a face without a bold weight."""
+    stroking the outlines, as Word prints bold for a face without a bold weight.
+    ``plain``: one font and size for everything (headings told only by their numbering)."""
     pw, ph = A4
     left, right, top, bottom = 70.0, pw - 62.0, 62.0, ph - 60.0
     c = new_canvas(path, title, org, A4)
@@ -265,7 +266,10 @@ def render_plan(path: Path, title: str, org: str, blocks: list[dict], *, stroked
                 page += 1
                 furniture()
                 y = top
-            if stroked_bold and d.font == "G":
+            if plain:
+                c.setFont("M", 10.5)
+                c.drawString(left + d.dx, ph - y - 10.5, d.text)
+            elif stroked_bold and d.font == "G":
                 t = c.beginText(left + d.dx, ph - y - d.size)
                 t.setFont("M", d.size)
                 t.setTextRenderMode(2)  # fill and stroke

@@ -81,3 +81,13 @@ def test_extract_json_round_trips():
     text = api.render_extract(result, "json")
     again = type(result).from_dict(json.loads(text))
     assert api.render_extract(again, "json") == text
+
+
+def test_a_plan_printed_in_one_font_still_has_its_numbered_headings_and_levels():
+    # tests/data/plain-font.plan.pdf: sample-r7 with every line in one font and size
+    from conftest import DATA
+
+    truth = json.loads((SAMPLES / "sample-r7.plan.json").read_text(encoding="utf-8"))
+    want = [(b["label"], b["text"], b["level"]) for b in truth["blocks"] if b["kind"] == "heading" and b["label"]]
+    got = [(b.label, b.text, b.level) for b in api.extract(DATA / "plain-font.plan.pdf").documents[0].blocks if b.kind == "heading"]
+    assert got == want

@@ -89,11 +89,11 @@ def main() -> None:
         )
     )
     markup_plans()
+    plain_plan()
     print("wrote", ", ".join(sorted(p.name for p in HERE.iterdir())))
 
 
-def markup_plans() -> None:
-    """Two years of a tiny plan whose text is HTML and template syntax: it must stay text."""
+def _make_samples():  # type: ignore[no-untyped-def]
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("make_samples", SAMPLE.parent / "make_samples.py")
@@ -106,6 +106,19 @@ def markup_plans() -> None:
 
     for name, path in ms.FONTS.items():
         pdfmetrics.registerFont(TTFont(name, path))
+    return ms
+
+
+def plain_plan() -> None:
+    """sample-r7 printed in one font and size: headings are told only by their numbering."""
+    ms = _make_samples()
+    title, blocks, _ = ms.parse_content(SAMPLE.parent / "content_r7.txt")
+    ms.render_plan(HERE.parent / "plain-font.plan.pdf", title, "サンプル支部", blocks, plain=True)
+
+
+def markup_plans() -> None:
+    """Two years of a tiny plan whose text is HTML and template syntax: it must stay text."""
+    ms = _make_samples()
     for year, n in (("r6", "1"), ("r7", "2")):
         blocks = [
             {"kind": "heading", "level": 1, "label": "１．", "text": "<b>広報</b>の強化"},
