@@ -106,14 +106,14 @@ def show_compare_mismatches(score: ModuleType, truth_path: Path, pred: dict) -> 
             print(f"   WRONG PAIR  new#{i} old#{j} ({r['status']}, {r['reason']}): {score.btext(new[i])[:40]} | {score.btext(old[j])[:40]}")
 
 
-def compare_table(score: ModuleType, corpus: Path, only: str, verbose: bool) -> bool:
+def compare_table(score: ModuleType, corpus: Path, only: str, verbose: bool, config: ExtractConfig) -> bool:
     cols = ["pairs", "added", "deleted", "change_status_acc"]
     print(f"\n{'comparison':52} " + " ".join(f"{c.replace('change_status_acc', 'status'):>14}" for c in cols) + "  target")
     ok_all = True
     for name, old, new, truth in comparison_cases(corpus):
         if only not in f"{name} {new.name}":
             continue
-        pred = api.compare(old, new).to_dict()
+        pred = api.compare(old, new, extract_config=config).to_dict()
         res = score.score_compare(str(truth), pred)
         vals = {c: (res[c]["f1"] if isinstance(res[c], dict) else res[c]) or 0.0 for c in cols}
         ok = all(vals[c] >= COMPARE_TARGETS[c] for c in cols)
@@ -129,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--only", default="", help="substring of the PDF names to score")
     ap.add_argument("-v", "--verbose", action="store_true", help="list mismatched blocks")
+    ap.add_argument("--source", choices=["pdfium", "pdfplumber"], default="pdfium", help="character source to score")
     args = ap.parse_args(argv)
     score = load_scorer(args.shared)
     corpus = args.shared / "corpus"
@@ -140,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.only not in str(pdf):
             continue
         if pdf not in cache:
-            cache[pdf] = extract_pdf(pdf, config=ExtractConfig()).to_dict()
+            cache[pdf] = extract_pdf(pdf, config=ExtractConfig(source=args.source)).to_dict()
         pred = cache[pdf]
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
         if doc >= len(pred["documents"]):
@@ -157,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         if args.verbose:
             show_mismatches(score, truth, pred, doc)
-    ok_all &= compare_table(score, corpus, args.only, args.verbose)
+    ok_all &= compare_table(score, corpus, args.only, args.verbose, ExtractConfig(source=args.source))
     return 0 if ok_all else 1
 
 

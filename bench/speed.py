@@ -5,6 +5,8 @@
 Prints pages per second (median of --runs) for plandiff's whole extraction
 and for pdfplumber ``extract_words`` over the same pages, and their ratio
 (cost of plandiff ÷ cost of extract_words; below 1 means plandiff is faster).
+The last column runs plandiff on its pdfplumber character source, to show
+where the time goes: in the character layer, not in plandiff's own work.
 Default input: every PDF of ../shared/corpus/pdf.
 """
 
@@ -21,7 +23,9 @@ sys.path.insert(0, str(ROOT))
 
 import pdfplumber  # noqa: E402
 
-from extractors import extract_pdf  # noqa: E402
+from extractors import ExtractConfig, extract_pdf  # noqa: E402
+
+PLUMBER = ExtractConfig(source="pdfplumber")
 
 
 def plumber_words(path: Path) -> int:
@@ -64,21 +68,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args(argv)
     pdfs = args.pdfs or sorted((ROOT.parent / "shared" / "corpus" / "pdf").glob("**/*.pdf"))
-    print(f"{'file':46} {'pages':>5} {'plandiff p/s':>13} {'extract_words p/s':>18} {'cost ratio':>10}")
-    ours_all, theirs_all, pages_all = [], [], 0
+    print(f"{'file':46} {'pages':>5} {'plandiff p/s':>13} {'extract_words p/s':>18} {'cost ratio':>10} {'plandiff/pdfplumber p/s':>24}")
+    ours_all, theirs_all, slow_all, pages_all = [], [], [], 0
     for pdf in pdfs:
         pages = extract_pdf(pdf).pages
-        ours, theirs = [], []
-        for _ in range(args.runs):  # interleaved, so both see the same machine load
+        ours, theirs, slow = [], [], []
+        for _ in range(args.runs):  # interleaved, so all see the same machine load
             ours.append(timed(extract_pdf, pdf))
             theirs.append(timed(plumber_words, pdf))
-        o, t = statistics.median(ours), statistics.median(theirs)
+            slow.append(timed(lambda p: extract_pdf(p, config=PLUMBER), pdf))
+        o, t, s = statistics.median(ours), statistics.median(theirs), statistics.median(slow)
         ours_all.append(o)
         theirs_all.append(t)
+        slow_all.append(s)
         pages_all += pages
-        print(f"{pdf.name:46} {pages:5d} {pages / o:13.1f} {pages / t:18.1f} {o / t:10.2f}")
-    o, t = sum(ours_all), sum(theirs_all)
-    print(f"{'all (sum of medians)':46} {pages_all:5d} {pages_all / o:13.1f} {pages_all / t:18.1f} {o / t:10.2f}")
+        print(f"{pdf.name:46} {pages:5d} {pages / o:13.1f} {pages / t:18.1f} {o / t:10.2f} {pages / s:24.1f}")
+    o, t, s = sum(ours_all), sum(theirs_all), sum(slow_all)
+    print(f"{'all (sum of medians)':46} {pages_all:5d} {pages_all / o:13.1f} {pages_all / t:18.1f} {o / t:10.2f} {pages_all / s:24.1f}")
     bench_compare(args.runs)
     return 0
 

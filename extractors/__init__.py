@@ -24,7 +24,7 @@ def extract_pdf(path: str | Path, *, config: ExtractConfig | None = None) -> Ext
     file and the reason when the PDF cannot be read.
     """
     config = config or ExtractConfig()
-    src = open_source(path, max_pages=config.max_pages)
+    src = open_source(path, max_pages=config.max_pages, source=config.source)
     try:
         pages = list(src.pages())
         meta_title = src.title

@@ -231,6 +231,10 @@ def _page_count_pdfminer(path: str) -> int | None:
         return None
 
 
-def open_source(path: str | Path, *, max_pages: int | None = None) -> CharSource:
-    """Open ``path`` with the default character source."""
+def open_source(path: str | Path, *, max_pages: int | None = None, source: str = "pdfium") -> CharSource:
+    """Open ``path`` with a character source: ``"pdfium"`` (default, fast) or ``"pdfplumber"``."""
+    if source == "pdfplumber":
+        from .plumber import PlumberSource
+
+        return PlumberSource(path, max_pages=max_pages)
     return PdfiumSource(path, max_pages=max_pages)

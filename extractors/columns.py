@@ -122,8 +122,10 @@ def _inside_column(r: Segment, cols: Sequence[tuple[float, float]]) -> bool:
 
 
 def _is_frame_rule(r: Segment, frame: Frame) -> bool:
+    """A piece of the frame itself: a column line, or a line on a row boundary of the frame."""
     if r.horizontal:
-        return False
+        y = (r.top + r.bottom) / 2
+        return any(abs(y - fy) <= _SNAP for fy in (frame.header_top, *frame.row_ys))
     return any(abs((r.x0 + r.x1) / 2 - x) <= _SNAP for x in frame.xs) and r.bottom - r.top >= 0.3 * (frame.bottom - frame.header_top)
 
 

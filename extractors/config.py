@@ -18,17 +18,22 @@ class ExtractConfig:
         running headers, footers and page numbers.
     heading_size_delta: points above the body size that make a line a heading
         even when its font is not bold.
+    source: the character source, ``"pdfium"`` (pypdfium2, fast) or
+        ``"pdfplumber"`` (pdfminer.six, the slower reference reader).
     """
 
     layout: LayoutChoice = "auto"
     max_pages: int | None = 2000
     header_margin: float = 0.08
     heading_size_delta: float = 0.75
+    source: Literal["pdfium", "pdfplumber"] = "pdfium"
 
     def __post_init__(self) -> None:
         if self.layout not in ("auto", "plan", "fieldtable", "sidebyside", "slides"):
             raise ValueError(f"layout must be auto, plan, fieldtable, sidebyside or slides, not {self.layout!r}")
         if self.max_pages is not None and self.max_pages < 1:
             raise ValueError("max_pages must be positive or None")
+        if self.source not in ("pdfium", "pdfplumber"):
+            raise ValueError(f"source must be pdfium or pdfplumber, not {self.source!r}")
         if not 0 <= self.header_margin < 0.5:
             raise ValueError("header_margin must be in [0, 0.5)")

@@ -11,7 +11,9 @@ from .chars import PageContent
 
 
 def _garbage(ch: str) -> bool:
-    cat = unicodedata.category(ch)
+    if ch.startswith("(cid:"):  # pdfminer's spelling of a glyph without a Unicode map
+        return True
+    cat = unicodedata.category(ch[0])
     return ch == "\ufffd" or cat in ("Co", "Cn", "Cs") or (cat == "Cc" and ch not in "\t\n\r")
 
 

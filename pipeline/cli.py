@@ -42,7 +42,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     """
     for out in args.output or ():
         api.output_format(out, args.format, api.EXTRACT_FORMATS)  # refuse a bad name before the work
-    config = ExtractConfig(layout=args.layout, max_pages=args.max_pages)
+    config = ExtractConfig(layout=args.layout, max_pages=args.max_pages, source=args.source)
     result = api.extract(args.file, config=config)
     for w in result.warnings:
         log.warning("%s: %s", args.file, w)
@@ -66,7 +66,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         api.output_format(out, args.format, api.COMPARE_FORMATS)  # refuse a bad name before the work
     old, new = (None, args.files[0]) if len(args.files) == 1 else (args.files[0], args.files[1])
     config = AlignConfig(score_cutoff=args.score_cutoff, mode=args.mode)
-    extract_config = ExtractConfig(layout=args.layout, max_pages=args.max_pages)
+    extract_config = ExtractConfig(layout=args.layout, max_pages=args.max_pages, source=args.source)
     comparison = api.compare(old, new, config=config, extract_config=extract_config, new_side=args.new_side)
     report = ReportConfig(title=args.title, old_left=args.old_left, remarks=not args.no_remarks, timestamp=not args.no_timestamp)
     _emit(
@@ -93,7 +93,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         force=args.force,
         compare=args.compare,
         formats=tuple(args.report_format or ("html", "json")),
-        extract=ExtractConfig(layout=args.layout, max_pages=args.max_pages),
+        extract=ExtractConfig(layout=args.layout, max_pages=args.max_pages, source=args.source),
         progress=False if args.quiet else None,
     )
     result = run_batch(args.archive, args.output, config=config)
@@ -154,6 +154,7 @@ def _command(sub: Any, func: Callable[[argparse.Namespace], int], help: str) -> 
     p.set_defaults(func=func)
     p.add_argument("--layout", default="auto", choices=["auto", "plan", "fieldtable", "sidebyside", "slides"], help="force a layout")
     p.add_argument("--max-pages", type=int, default=2000, help="refuse larger PDFs (default 2000)")
+    p.add_argument("--source", choices=["pdfium", "pdfplumber"], default="pdfium", help="character source (pdfplumber: slower reference)")
     return p
 
 

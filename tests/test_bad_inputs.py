@@ -33,10 +33,11 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("source", ["pdfium", "pdfplumber"])
 @pytest.mark.parametrize(("name", "error", "words"), CASES, ids=[c[0] for c in CASES])
-def test_library_raises_a_specific_error(name, error, words):
+def test_library_raises_a_specific_error(name, error, words, source):
     with pytest.raises(error) as info:
-        extract(BAD / name)
+        extract(BAD / name, config=ExtractConfig(source=source))
     assert name in str(info.value)
     assert words in str(info.value)
     assert isinstance(info.value, PlandiffError)

@@ -91,3 +91,14 @@ def test_a_plan_printed_in_one_font_still_has_its_numbered_headings_and_levels()
     want = [(b["label"], b["text"], b["level"]) for b in truth["blocks"] if b["kind"] == "heading" and b["label"]]
     got = [(b.label, b.text, b.level) for b in api.extract(DATA / "plain-font.plan.pdf").documents[0].blocks if b.kind == "heading"]
     assert got == want
+
+
+@pytest.mark.parametrize("name", ["sample-r7.plan", "sample-r7-vs-r6.sidebyside", "sample-r7.fieldtable", "sample-slides-r7.slides"])
+def test_both_character_sources_read_the_same_documents(name):
+    from extractors import ExtractConfig
+
+    def view(source):
+        r = api.extract(SAMPLES / f"{name}.pdf", config=ExtractConfig(source=source))
+        return r.layout, [[(b.kind, b.level, b.label, b.text, b.rows, b.page) for b in d.blocks] for d in r.documents]
+
+    assert view("pdfium") == view("pdfplumber")

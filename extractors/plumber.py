@@ -1,0 +1,85 @@
+"""The same character source interface over pdfplumber (pdfminer.six).
+
+Slower than PDFium (about 16 against 280 pages/s here) and kept as the
+reference reader: bench/accuracy.py and bench/speed.py run both sources on
+the same files, which is how we know the fast one loses no accuracy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psparser import PSException
+from pdfplumber.utils.exceptions import PdfminerException
+
+from pipeline.exceptions import BrokenPdfError, EmptyPdfError, EncryptedPdfError, TooLargeError
+
+from .chars import _BOLD_FONT, Char, PageContent, Segment, _check_header
+
+_SUBSET = re.compile(r"^[A-Z]{6}\+")
+_RULE_THICKNESS = 2.5
+
+
+class PlumberSource:
+    """Characters and rules from pdfplumber; pages are closed as soon as they are read."""
+
+    def __init__(self, path: str | Path, *, max_pages: int | None = None) -> None:
+        self.path = str(path)
+        _check_header(self.path)
+        try:
+            self._pdf = pdfplumber.open(self.path)
+            self.page_count = len(self._pdf.pages)
+        except Exception as e:  # pdfplumber wraps pdfminer's many errors in PdfminerException
+            cause = e.args[0] if isinstance(e, PdfminerException) and e.args else e
+            if isinstance(cause, PDFPasswordIncorrect):
+                raise EncryptedPdfError(self.path) from e
+            if isinstance(cause, PDFSyntaxError | PSException | ValueError | KeyError | TypeError | PdfminerException | EOFError):
+                raise BrokenPdfError(self.path, f"{type(cause).__name__}: {cause}".rstrip(": ")) from e
+            raise
+        if self.page_count == 0:
+            self._pdf.close()
+            raise EmptyPdfError(self.path)
+        if max_pages is not None and self.page_count > max_pages:
+            self._pdf.close()
+            raise TooLargeError(self.path, f"{self.page_count} pages, limit {max_pages}")
+        self.title = str((self._pdf.metadata or {}).get("Title") or "").strip()
+
+    def pages(self) -> Iterator[PageContent]:
+        for i, page in enumerate(self._pdf.pages):
+            try:
+                yield self._read(page, i + 1)
+            finally:
+                page.close()  # pdfplumber keeps every parsed page otherwise
+
+    def close(self) -> None:
+        self._pdf.close()
+
+    def _read(self, page: pdfplumber.page.Page, number: int) -> PageContent:
+        chars = []
+        for k, c in enumerate(page.chars):
+            if not c.get("upright", True) and not c["text"].strip():
+                continue
+            font = _SUBSET.sub("", str(c.get("fontname", "")))
+            chars.append(
+                Char(
+                    c["text"],
+                    float(c["x0"]),
+                    float(c["top"]),
+                    float(c["x1"]),
+                    float(c["bottom"]),
+                    round(float(c["size"]), 2),
+                    bool(_BOLD_FONT.search(font)),
+                    k,
+                )
+            )
+        rules = []
+        for e in page.edges:
+            x0, top, x1, bottom = float(e["x0"]), float(e["top"]), float(e["x1"]), float(e["bottom"])
+            if min(x1 - x0, bottom - top) <= _RULE_THICKNESS and max(x1 - x0, bottom - top) >= 4:
+                rules.append(Segment(x0, top, x1, bottom))
+        return PageContent(number, float(page.width), float(page.height), tuple(chars), tuple(rules), len(page.images))
