@@ -104,12 +104,11 @@ class PdfiumSource:
                 raise EmptyPdfError(self.path) from e
             raise BrokenPdfError(self.path, str(e).splitlines()[0].rstrip(".")) from e
         self.page_count = len(self._pdf)
-        if self.page_count == 0:
+        try:
+            check_page_count(self.path, self.page_count, max_pages)
+        except (EmptyPdfError, TooLargeError):
             self._pdf.close()
-            raise EmptyPdfError(self.path)
-        if max_pages is not None and self.page_count > max_pages:
-            self._pdf.close()
-            raise TooLargeError(self.path, f"{self.page_count} pages, limit {max_pages}")
+            raise
         try:
             self.title = str(self._pdf.get_metadata_dict().get("Title") or "").strip()
         except pdfium.PdfiumError:
@@ -150,7 +149,7 @@ class PdfiumSource:
             if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
                 left, bottom, right, top = obj.get_bounds()
                 w, h = right - left, top - bottom
-                if min(w, h) <= _RULE_THICKNESS and max(w, h) >= 4:
+                if is_rule(w, h):
                     rules.append(Segment(left, height - top, right, height - bottom))
                 elif min(w, h) > _RULE_THICKNESS:
                     # a rectangle: its four edges may be cell borders
@@ -191,6 +190,19 @@ class PdfiumSource:
             )
             self._fonts[key] = hit
         return hit
+
+
+def is_rule(width: float, height: float) -> bool:
+    """A path thin enough in one direction and long enough in the other to be a ruling line."""
+    return min(width, height) <= _RULE_THICKNESS and max(width, height) >= 4
+
+
+def check_page_count(path: str, count: int, max_pages: int | None) -> None:
+    """Refuse a PDF with no pages, or with more than ``max_pages``."""
+    if count == 0:
+        raise EmptyPdfError(path)
+    if max_pages is not None and count > max_pages:
+        raise TooLargeError(path, f"{count} pages, limit {max_pages}")
 
 
 def _rect_edges(x0: float, top: float, x1: float, bottom: float) -> list[Segment]:

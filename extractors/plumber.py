@@ -19,10 +19,9 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.exceptions import BrokenPdfError, EmptyPdfError, EncryptedPdfError, TooLargeError
 
-from .chars import _BOLD_FONT, Char, PageContent, Segment, _check_header
+from .chars import _BOLD_FONT, Char, PageContent, Segment, _check_header, check_page_count, is_rule
 
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
-_RULE_THICKNESS = 2.5
 
 
 class PlumberSource:
@@ -41,12 +40,11 @@ class PlumberSource:
             if isinstance(cause, PDFSyntaxError | PSException | ValueError | KeyError | TypeError | PdfminerException | EOFError):
                 raise BrokenPdfError(self.path, f"{type(cause).__name__}: {cause}".rstrip(": ")) from e
             raise
-        if self.page_count == 0:
+        try:
+            check_page_count(self.path, self.page_count, max_pages)
+        except (EmptyPdfError, TooLargeError):
             self._pdf.close()
-            raise EmptyPdfError(self.path)
-        if max_pages is not None and self.page_count > max_pages:
-            self._pdf.close()
-            raise TooLargeError(self.path, f"{self.page_count} pages, limit {max_pages}")
+            raise
         self.title = str((self._pdf.metadata or {}).get("Title") or "").strip()
 
     def pages(self) -> Iterator[PageContent]:
@@ -80,6 +78,6 @@ class PlumberSource:
         rules = []
         for e in page.edges:
             x0, top, x1, bottom = float(e["x0"]), float(e["top"]), float(e["x1"]), float(e["bottom"])
-            if min(x1 - x0, bottom - top) <= _RULE_THICKNESS and max(x1 - x0, bottom - top) >= 4:
+            if is_rule(x1 - x0, bottom - top):
                 rules.append(Segment(x0, top, x1, bottom))
         return PageContent(number, float(page.width), float(page.height), tuple(chars), tuple(rules), len(page.images))
