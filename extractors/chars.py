@@ -128,12 +128,6 @@ class PdfiumSource:
     def close(self) -> None:
         self._pdf.close()
 
-    def __enter__(self) -> PdfiumSource:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     # -- internals -------------------------------------------------------
 
     def _read(self, page: pdfium.PdfPage, number: int) -> PageContent:

@@ -76,10 +76,6 @@ class Identity:
     def fiscal_year(self) -> str:
         return f"令和{self.year}年度" if self.year else ""
 
-    @property
-    def western_year(self) -> int | None:
-        return 2018 + self.year if self.year else None
-
 
 def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)

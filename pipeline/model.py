@@ -46,9 +46,6 @@ class BBox:
     def as_list(self) -> list[float]:
         return [round(self.x0, 1), round(self.top, 1), round(self.x1, 1), round(self.bottom, 1)]
 
-    def union(self, other: BBox) -> BBox:
-        return BBox(min(self.x0, other.x0), min(self.top, other.top), max(self.x1, other.x1), max(self.bottom, other.bottom))
-
 
 @dataclass(frozen=True, slots=True)
 class Block:
