@@ -34,10 +34,10 @@ def extract_pdf(path: str | Path, *, config: ExtractConfig | None = None) -> Ext
     layout = detect_layout(pages) if config.layout == "auto" else config.layout
     name = Path(path).name
     if layout == "sidebyside":
-        docs, rows, _ = extract_sidebyside(pages, config)
+        docs, rows = extract_sidebyside(pages, config)
         return ExtractResult(source=name, pages=len(pages), layout=layout, documents=tuple(docs), rows=tuple(rows))
     if layout == "fieldtable":
-        doc, _ = extract_fieldtable(pages, config)
+        doc = extract_fieldtable(pages, config)
         return ExtractResult(source=name, pages=len(pages), layout=layout, documents=(doc,))
     doc = extract_slides(pages, config, title=meta_title) if layout == "slides" else extract_plan(pages, config)
     return ExtractResult(source=name, pages=len(pages), layout=layout, documents=(doc,))

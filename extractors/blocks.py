@@ -99,6 +99,19 @@ def _text_x(line: Line, label: Label | None) -> float:
     return line.x1
 
 
+def area_heading(lines: Sequence[Line]) -> Draft:
+    """A heading that outranks everything inside it (a field table's area, a slide's title).
+
+    Its printed numbering, if any, becomes the label; the ``"area"`` family
+    puts it at level 1 (see plan.finish_document).
+    """
+    text = "".join(ln.text for ln in lines)
+    label = split_label(text)
+    if label is not None and label.kind == "numbering":
+        return Draft("heading", label.label, "area", list(lines), label.rest, lines[0].x0)
+    return Draft("heading", "", "area", list(lines), text, lines[0].x0)
+
+
 class BlockBuilder:
     """Turns a stream of lines and tables (one column, reading order) into drafts."""
 

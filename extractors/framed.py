@@ -7,12 +7,11 @@ from collections.abc import Sequence
 
 from pipeline.model import Document, Row, normalize_text
 
-from .blocks import BlockBuilder, Draft, body_size, right_edge
+from .blocks import BlockBuilder, Draft, area_heading, body_size, right_edge
 from .chars import PageContent
 from .columns import FrameRow, find_frame, frame_rows, header_cells
 from .config import ExtractConfig
 from .lines import Line
-from .numbering import split_label
 from .plan import feed, finish_document, stitch_tables
 
 _MARKER = re.compile(r"^[（(【\[]?\s*(新設|削除|新規|追加|廃止)\s*[）)】\]]?$")
@@ -42,7 +41,7 @@ def _builder(rows: Sequence[FrameRow], col: int, config: ExtractConfig) -> Block
     return BlockBuilder(size=body_size(lines), edge=right_edge(lines), heading_size_delta=config.heading_size_delta)
 
 
-def extract_fieldtable(pages: Sequence[PageContent], config: ExtractConfig) -> tuple[Document, str]:
+def extract_fieldtable(pages: Sequence[PageContent], config: ExtractConfig) -> Document:
     """分野 | 実施内容等: the area name becomes a level-1 heading where the area starts."""
     rows, labels, title = _framed_pages(pages)
     builder = _builder(rows, len(rows[0].cells) - 1 if rows else 1, config)
@@ -52,22 +51,17 @@ def extract_fieldtable(pages: Sequence[PageContent], config: ExtractConfig) -> t
         if name and normalize_text(name) != normalize_text(area):
             area = name
             builder.close()
-            label = split_label(name)
-            text = label.rest if label and label.kind == "numbering" else name
-            first = r.cells[0].lines[0]
-            d = Draft("heading", label.label if label and label.kind == "numbering" else "", "area", [first], text, first.x0)
-            d.lines = list(r.cells[0].lines)
-            builder.drafts.append(d)
+            builder.drafts.append(area_heading(r.cells[0].lines))
         body = r.cells[-1]
         feed(builder, body.lines, body.tables)
     drafts = stitch_tables(builder.finish())
-    return finish_document(drafts, title=title, label=" | ".join(labels)), title
+    return finish_document(drafts, title=title, label=" | ".join(labels))
 
 
-def extract_sidebyside(pages: Sequence[PageContent], config: ExtractConfig) -> tuple[list[Document], list[Row], str]:
+def extract_sidebyside(pages: Sequence[PageContent], config: ExtractConfig) -> tuple[list[Document], list[Row]]:
     """Two documents (left, right) and the rows that put their blocks side by side."""
     rows, labels, title = _framed_pages(pages)
-    labels = ([*labels, "", ""])[:2] if len(labels) < 3 else labels[:2]
+    labels = [*labels, "", ""][:2]
     builders = [_builder(rows, 0, config), _builder(rows, 1, config)]
     markers: dict[int, list[str]] = {}
     group = -1
@@ -115,4 +109,4 @@ def extract_sidebyside(pages: Sequence[PageContent], config: ExtractConfig) -> t
         ml, mr = markers.get(g, ["", ""])
         if left or right or ml or mr:
             out_rows.append(Row(tuple(left), tuple(right), ml, mr))
-    return docs, out_rows, title
+    return docs, out_rows

@@ -6,10 +6,9 @@ from collections.abc import Sequence
 
 from pipeline.model import Document
 
-from .blocks import BlockBuilder, Draft, body_size, right_edge
+from .blocks import BlockBuilder, area_heading, body_size, right_edge
 from .chars import PageContent
 from .config import ExtractConfig
-from .numbering import split_label
 from .plan import feed, finish_document, read_pages
 
 
@@ -32,19 +31,7 @@ def extract_slides(pages: Sequence[PageContent], config: ExtractConfig, *, title
             head = [rest.pop(0)]
             while rest and abs(rest[0].size - head[0].size) < 0.5 and rest[0].top - head[-1].bottom < head[0].size:
                 head.append(rest.pop(0))
-            text = "".join(ln.text for ln in head)
-            label = split_label(text)
-            numbered = label is not None and label.kind == "numbering"
-            builder.drafts.append(
-                Draft(
-                    "heading",
-                    label.label if label and numbered else "",
-                    "area",
-                    head,
-                    label.rest if label and numbered else text,
-                    head[0].x0,
-                )
-            )
-            deck_title = deck_title or text
+            builder.drafts.append(area_heading(head))
+            deck_title = deck_title or "".join(ln.text for ln in head)
         feed(builder, rest, it.tables)
     return finish_document(builder.finish(), title=deck_title)
