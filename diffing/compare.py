@@ -65,10 +65,19 @@ class _Side:
     blocks: Sequence[Block]
     keys: list[str]
     labels: list[str]
+    sections: list[int]
 
     @classmethod
     def of(cls, blocks: Sequence[Block]) -> _Side:
-        return cls(blocks, [block_key(b) for b in blocks], [normalize_text(b.label) for b in blocks])
+        return cls(blocks, [block_key(b) for b in blocks], [normalize_text(b.label) for b in blocks], _sections(blocks))
+
+    def bodies(self) -> dict[int, list[int]]:
+        """The items (not headings) under each heading index (-1: before the first)."""
+        out: dict[int, list[int]] = {}
+        for i, b in enumerate(self.blocks):
+            if b.kind != "heading":
+                out.setdefault(self.sections[i], []).append(i)
+        return out
 
 
 def _pair_lists(old: _Side, new: _Side, oi: list[int], ni: list[int], cutoff: float, reason: str, label_bonus: float = 0.0) -> list[_Pair]:
@@ -98,22 +107,14 @@ def _pair_lists(old: _Side, new: _Side, oi: list[int], ni: list[int], cutoff: fl
     return out
 
 
-def align_documents(old_blocks: Sequence[Block], new_blocks: Sequence[Block], config: AlignConfig) -> list[_Pair]:
+def _align(old: _Side, new: _Side, config: AlignConfig) -> list[_Pair]:
     """Every pair of blocks that are the same item, with its score and the pass that found it."""
-    old, new = _Side.of(old_blocks), _Side.of(new_blocks)
+    old_blocks, new_blocks = old.blocks, new.blocks
     heads_old = [i for i, b in enumerate(old_blocks) if b.kind == "heading"]
     heads_new = [j for j, b in enumerate(new_blocks) if b.kind == "heading"]
     pairs = _pair_lists(old, new, heads_old, heads_new, config.heading_cutoff, "heading", config.label_bonus)
     # items inside each pair of matched sections (and before the first heading)
-    sec_old, sec_new = _sections(old_blocks), _sections(new_blocks)
-    body_old: dict[int, list[int]] = {}
-    body_new: dict[int, list[int]] = {}
-    for i, b in enumerate(old_blocks):
-        if b.kind != "heading":
-            body_old.setdefault(sec_old[i], []).append(i)
-    for j, b in enumerate(new_blocks):
-        if b.kind != "heading":
-            body_new.setdefault(sec_new[j], []).append(j)
+    body_old, body_new = old.bodies(), new.bodies()
     for p in [_Pair(-1, -1, 1.0, ""), *pairs]:
         pairs += _pair_lists(old, new, body_old.get(p.old, []), body_new.get(p.new, []), config.score_cutoff, "same section")
     # leftovers: in document order, then anywhere (a move)
@@ -179,20 +180,19 @@ def compare_documents(
     config = config or AlignConfig()
     tok = tokenizer or Tokenizer(mode=config.mode)
     ob, nb = old.blocks, new.blocks
-    pairs = align_documents(ob, nb, config)
+    old_side, new_side = _Side.of(ob), _Side.of(nb)  # keys and sections, computed once for both passes
+    pairs = _align(old_side, new_side, config)
     keep = in_order([(p.old, p.new) for p in pairs])
     by_new = {p.new: p for p in pairs}
     by_old = {p.old: p for p in pairs}
-    sec_old, sec_new = _sections(ob), _sections(nb)
-    keys_old, keys_new = [block_key(b) for b in ob], [block_key(b) for b in nb]
 
     def pair_row(p: _Pair) -> CompareRow:
         a, b = ob[p.old], nb[p.new]
         moved = (p.old, p.new) not in keep
-        same = keys_old[p.old] == keys_new[p.new]
+        same = old_side.keys[p.old] == new_side.keys[p.new]
         reason = p.reason
         if moved:
-            reason = f"moved from {_section_name(ob, sec_old, p.old)} to {_section_name(nb, sec_new, p.new)}"
+            reason = f"moved from {_section_name(ob, old_side.sections, p.old)} to {_section_name(nb, new_side.sections, p.new)}"
         if same:
             return CompareRow("moved" if moved else "unchanged", a, b, p.old, p.new, 1.0, _renumbered(a, b), reason=reason)
         ta, tb = tok.tokenize(block_text(a)), tok.tokenize(block_text(b))
