@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .chars import Char, PageContent, Segment
 from .lines import Line, group_lines
-from .tables import Table, find_tables
+from .tables import Table, tables_and_lines
 
 _SNAP = 2.5
 
@@ -130,7 +130,5 @@ def _is_frame_rule(r: Segment, frame: Frame) -> bool:
 
 
 def _cell(chars: Sequence[Char], rules: Sequence[Segment], page: int) -> Cell:
-    tables = find_tables(rules, chars, page)
-    boxes = [t.bbox for t in tables]
-    free = [c for c in chars if not any(b.x0 <= (c.x0 + c.x1) / 2 <= b.x1 and b.top <= (c.top + c.bottom) / 2 <= b.bottom for b in boxes)]
-    return Cell(tuple(group_lines(free, page)), tuple(tables))
+    tables, lines = tables_and_lines(rules, chars, page)
+    return Cell(tuple(lines), tuple(tables))

@@ -12,8 +12,8 @@ from .chars import PageContent
 from .config import ExtractConfig
 from .furniture import strip_furniture
 from .levels import HeadingFacts, assign_levels
-from .lines import Line, group_lines
-from .tables import Table, find_tables
+from .lines import Line
+from .tables import Table, tables_and_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +32,8 @@ def read_pages(pages: Sequence[PageContent], config: ExtractConfig) -> list[Page
     raw: list[list[Line]] = []
     tables: list[list[Table]] = []
     for p in pages:
-        ts = find_tables(p.rules, p.chars, p.number)
-        inside = [t.bbox for t in ts]
-        free = [
-            c for c in p.chars if not any(b.x0 <= (c.x0 + c.x1) / 2 <= b.x1 and b.top <= (c.top + c.bottom) / 2 <= b.bottom for b in inside)
-        ]
-        raw.append(group_lines(free, p.number))
+        ts, lines = tables_and_lines(p.rules, p.chars, p.number)
+        raw.append(lines)
         tables.append(ts)
     body = strip_furniture(raw, [p.height for p in pages], margin=config.header_margin)
     return [PageItems(p.number, p.width, p.height, tuple(ls), tuple(ts)) for p, ls, ts in zip(pages, body, tables, strict=True)]

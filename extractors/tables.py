@@ -89,6 +89,14 @@ def cell_text(lines: Sequence[Line]) -> str:
     return out
 
 
+def tables_and_lines(rules: Sequence[Segment], chars: Sequence[Char], page: int) -> tuple[list[Table], list[Line]]:
+    """A region's ruled tables, and the lines of the characters outside them."""
+    tables = find_tables(rules, chars, page)
+    boxes = [t.bbox for t in tables]
+    free = [c for c in chars if not any(b.x0 <= (c.x0 + c.x1) / 2 <= b.x1 and b.top <= (c.top + c.bottom) / 2 <= b.bottom for b in boxes)]
+    return tables, group_lines(free, page)
+
+
 def find_tables(rules: Sequence[Segment], chars: Sequence[Char], page: int) -> list[Table]:
     """Every ruled grid of at least 2 × 1 cells on a page, with its text."""
     tables: list[Table] = []
