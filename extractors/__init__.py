@@ -1,4 +1,17 @@
-"""PDF → structured plan documents.  The only package that touches PDF libraries."""
+"""PDF → structured plan documents.  The only package that touches PDF libraries.
+
+The stages, each in its own module, data flowing one way:
+
+- ``sources`` → ``pdfium`` / ``plumber``: the PDF read into pages (``page``:
+  characters with line boxes and rendered sizes, ruling segments);
+- ``textlayer``: whether the text layer can be trusted;
+- ``rules`` → ``tables`` / ``frames``: ruling segments joined into lines,
+  grids and page-wide frames; ``lines``: characters → text lines;
+- ``furniture``, ``numbering``, ``blocks``, ``levels``, ``document``: lines →
+  blocks → a document, the same for every layout;
+- ``detect`` and ``layouts/``: which layout a PDF uses, and what is
+  particular to each.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +19,10 @@ from pathlib import Path
 
 from pipeline.model import ExtractResult
 
-from .chars import open_source
 from .config import ExtractConfig
-from .framed import extract_fieldtable, extract_sidebyside
-from .layout import detect_layout
-from .plan import extract_plan
-from .slides import extract_slides
+from .detect import detect_layout
+from .layouts import read_layout
+from .sources import open_source
 from .textlayer import check_text_layer
 
 __all__ = ["ExtractConfig", "extract_pdf"]
@@ -32,12 +43,5 @@ def extract_pdf(path: str | Path, *, config: ExtractConfig | None = None) -> Ext
         src.close()
     check_text_layer(str(path), pages)
     layout = detect_layout(pages) if config.layout == "auto" else config.layout
-    name = Path(path).name
-    if layout == "sidebyside":
-        docs, rows = extract_sidebyside(pages, config)
-        return ExtractResult(source=name, pages=len(pages), layout=layout, documents=tuple(docs), rows=tuple(rows))
-    if layout == "fieldtable":
-        doc = extract_fieldtable(pages, config)
-        return ExtractResult(source=name, pages=len(pages), layout=layout, documents=(doc,))
-    doc = extract_slides(pages, config, title=meta_title) if layout == "slides" else extract_plan(pages, config)
-    return ExtractResult(source=name, pages=len(pages), layout=layout, documents=(doc,))
+    docs, rows = read_layout(layout, pages, config, title=meta_title)
+    return ExtractResult(source=Path(path).name, pages=len(pages), layout=layout, documents=tuple(docs), rows=tuple(rows))

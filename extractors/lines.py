@@ -11,7 +11,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .chars import Char
+from .page import Char
 
 
 @dataclass(frozen=True, slots=True)

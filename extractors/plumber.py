@@ -19,7 +19,8 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.exceptions import BrokenPdfError, EmptyPdfError, EncryptedPdfError, TooLargeError
 
-from .chars import _BOLD_FONT, Char, PageContent, Segment, _check_header, check_page_count, is_rule
+from .page import BOLD_FONT, Char, PageContent, Segment, check_page_count, is_rule
+from .sources import check_header
 
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
 
@@ -29,7 +30,7 @@ class PlumberSource:
 
     def __init__(self, path: str | Path, *, max_pages: int | None = None) -> None:
         self.path = str(path)
-        _check_header(self.path)
+        check_header(self.path)
         try:
             self._pdf = pdfplumber.open(self.path)
             self.page_count = len(self._pdf.pages)
@@ -71,7 +72,7 @@ class PlumberSource:
                     float(c["x1"]),
                     float(c["bottom"]),
                     round(float(c["size"]), 2),
-                    bool(_BOLD_FONT.search(font)),
+                    bool(BOLD_FONT.search(font)),
                     k,
                 )
             )

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from pipeline.model import BBox
 
-from .chars import Char, Segment
 from .lines import Line, group_lines
 from .numbering import split_label
+from .page import Char, Segment
 
 _SNAP = 2.0  # points: rules closer than this are one rule
 

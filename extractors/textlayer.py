@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from pipeline.exceptions import GarbledTextError, NoTextLayerError
 
-from .chars import PageContent
+from .page import PageContent
 
 
 def _garbage(ch: str) -> bool:

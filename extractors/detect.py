@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from pipeline.model import Layout
 
-from .chars import PageContent
-from .columns import find_frame
+from .frames import find_frame
+from .page import PageContent
 
 
 def detect_layout(pages: Sequence[PageContent]) -> Layout:

@@ -14,8 +14,8 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .chars import Char, PageContent, Segment
 from .lines import Line, group_lines
+from .page import Char, PageContent, Segment
 from .tables import Table, tables_and_lines
 
 _SNAP = 2.5
@@ -132,3 +132,22 @@ def _is_frame_rule(r: Segment, frame: Frame) -> bool:
 def _cell(chars: Sequence[Char], rules: Sequence[Segment], page: int) -> Cell:
     tables, lines = tables_and_lines(rules, chars, page)
     return Cell(tuple(lines), tuple(tables))
+
+
+def framed_rows(pages: Sequence[PageContent]) -> tuple[list[FrameRow], list[str], str]:
+    """Rows of every framed page, the header labels, and the title above the first frame."""
+    rows: list[FrameRow] = []
+    labels: list[str] = []
+    title = ""
+    for p in pages:
+        frame = find_frame(p)
+        if frame is None:
+            continue
+        if not labels:
+            labels = header_cells(p, frame)
+            above = [c for c in p.chars if (c.top + c.bottom) / 2 < frame.header_top - 1]
+            if above:
+                big = max(c.size for c in above)
+                title = "".join(c.text for c in sorted((c for c in above if c.size >= big - 0.5), key=lambda c: (round(c.top), c.x0)))
+        rows += frame_rows(p, frame)
+    return rows, labels, title.strip()

@@ -1,4 +1,8 @@
-"""Single-column plans: pages → one document."""
+"""What every layout shares: pages → lines and tables → drafts → a document.
+
+A layout module decides which lines go into which column and where sections
+start; the steps here turn them into blocks the same way for all of them.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,11 @@ from dataclasses import dataclass
 from pipeline.model import Block, Document
 
 from .blocks import BlockBuilder, Draft, body_size, right_edge
-from .chars import PageContent
 from .config import ExtractConfig
 from .furniture import strip_furniture
 from .levels import HeadingFacts, assign_levels
 from .lines import Line
+from .page import PageContent
 from .tables import Table, tables_and_lines
 
 
@@ -91,12 +95,15 @@ def take_title(items: list[PageItems], size: float, *, margin: float = 0.08) -> 
     return text, [PageItems(first.number, first.width, first.height, rest, first.tables), *items[1:]]
 
 
-def build_drafts(items: Sequence[PageItems], config: ExtractConfig, *, size: float | None = None, edge: float | None = None) -> list[Draft]:
+def builder_for(lines: Sequence[Line], config: ExtractConfig, *, size: float | None = None) -> BlockBuilder:
+    """A block builder for one column, tuned to its body size and right margin."""
+    size = body_size(lines) if size is None else size
+    return BlockBuilder(size=size, edge=right_edge(lines), heading_size_delta=config.heading_size_delta)
+
+
+def build_drafts(items: Sequence[PageItems], config: ExtractConfig, *, size: float | None = None) -> list[Draft]:
     """Blocks of one column in reading order (tables placed by their top)."""
-    all_lines = [ln for it in items for ln in it.lines]
-    size = body_size(all_lines) if size is None else size
-    edge = right_edge(all_lines) if edge is None else edge
-    builder = BlockBuilder(size=size, edge=edge, heading_size_delta=config.heading_size_delta)
+    builder = builder_for([ln for it in items for ln in it.lines], config, size=size)
     for it in items:
         feed(builder, it.lines, it.tables)
     return stitch_tables(builder.finish())
@@ -138,11 +145,3 @@ def finish_document(drafts: list[Draft], *, title: str = "", label: str = "") ->
         d.level = level
     blocks: list[Block] = [d.to_block() for d in drafts]
     return Document(blocks=tuple(blocks), title=title, label=label)
-
-
-def extract_plan(pages: Sequence[PageContent], config: ExtractConfig) -> Document:
-    """A single-column plan."""
-    items = read_pages(pages, config)
-    size = body_size([ln for it in items for ln in it.lines])
-    title, items = take_title(items, size)
-    return finish_document(build_drafts(items, config, size=size), title=title)

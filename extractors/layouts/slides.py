@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pipeline.model import Document
+from pipeline.model import Document, Row
 
-from .blocks import BlockBuilder, area_heading, body_size, right_edge
-from .chars import PageContent
-from .config import ExtractConfig
-from .plan import feed, finish_document, read_pages
+from ..blocks import BlockBuilder, area_heading, body_size, right_edge
+from ..config import ExtractConfig
+from ..document import feed, finish_document, read_pages
+from ..page import PageContent
 
 
-def extract_slides(pages: Sequence[PageContent], config: ExtractConfig, *, title: str = "") -> Document:
+def extract_slides(pages: Sequence[PageContent], config: ExtractConfig, *, title: str = "") -> tuple[list[Document], list[Row]]:
     """Each slide's title becomes a level-1 heading; its boxes, bullets and tables follow.
 
     Tables are never stitched across slides: two slides with tables of the
@@ -34,4 +34,4 @@ def extract_slides(pages: Sequence[PageContent], config: ExtractConfig, *, title
             builder.drafts.append(area_heading(head))
             deck_title = deck_title or "".join(ln.text for ln in head)
         feed(builder, rest, it.tables)
-    return finish_document(builder.finish(), title=deck_title)
+    return [finish_document(builder.finish(), title=deck_title)], []

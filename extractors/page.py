@@ -1,0 +1,97 @@
+"""The page as read: characters with boxes, ruling segments, images.
+
+Every character source (PDFium, pdfplumber) produces :class:`PageContent`;
+everything after this stage sees only these types, so the PDF library under
+it can be swapped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+from pipeline.exceptions import EmptyPdfError, TooLargeError
+
+
+@dataclass(frozen=True, slots=True)
+class Char:
+    """One printed character; box in points, origin top-left.
+
+    The box is the line box of the font (ascent to descent), not the glyph
+    outline: a thin 一 is as tall as the characters beside it.
+    """
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float  # the size a reader sees (font size × text matrix × CTM)
+    bold: bool
+    index: int  # position in the page's content stream
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A ruling line (a thin path): horizontal when ``x1 - x0`` is the long side."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def horizontal(self) -> bool:
+        return (self.x1 - self.x0) >= (self.bottom - self.top)
+
+
+@dataclass(frozen=True, slots=True)
+class PageContent:
+    number: int  # 1-based
+    width: float
+    height: float
+    chars: tuple[Char, ...]
+    rules: tuple[Segment, ...]
+    images: int = 0
+
+
+class CharSource(Protocol):
+    """What the extractors need from a PDF library."""
+
+    page_count: int
+    title: str  # the document information's Title, or ""
+
+    def pages(self) -> Iterator[PageContent]: ...
+
+    def close(self) -> None: ...
+
+
+BOLD_FONT = re.compile(
+    r"gothic|goth|kozgo|shingo|midashi|bold|heavy|black|semibold|demi|sans|ゴシック|ｺﾞｼｯｸ|W[6-9]\b|HG[SP]?G|meiryo|メイリオ", re.I
+)
+RULE_THICKNESS = 2.5  # points; thicker paths are shapes or shading, not rules
+
+
+def is_rule(width: float, height: float) -> bool:
+    """A path thin enough in one direction and long enough in the other to be a ruling line."""
+    return min(width, height) <= RULE_THICKNESS and max(width, height) >= 4
+
+
+def rect_edges(x0: float, top: float, x1: float, bottom: float) -> list[Segment]:
+    """The four edges of a rectangle: any of them may be a cell border."""
+    return [
+        Segment(x0, top, x1, top),
+        Segment(x0, bottom, x1, bottom),
+        Segment(x0, top, x0, bottom),
+        Segment(x1, top, x1, bottom),
+    ]
+
+
+def check_page_count(path: str, count: int, max_pages: int | None) -> None:
+    """Refuse a PDF with no pages, or with more than ``max_pages``."""
+    if count == 0:
+        raise EmptyPdfError(path)
+    if max_pages is not None and count > max_pages:
+        raise TooLargeError(path, f"{count} pages, limit {max_pages}")

@@ -1,0 +1,123 @@
+"""The PDFium character source (pypdfium2): the default reader of a PDF's text layer.
+
+PDFium gives characters with boxes about 15× faster than pdfminer, keeps the
+cells of a side-by-side table in stream order, and hands us the page's path
+objects in the same pass for the ruling lines.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Iterator
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from pipeline.exceptions import BrokenPdfError, EmptyPdfError, EncryptedPdfError, TooLargeError
+
+from .page import BOLD_FONT, RULE_THICKNESS, Char, PageContent, Segment, check_page_count, is_rule, rect_edges
+from .sources import check_header, page_count_pdfminer
+
+# Word prints "bold" Mincho (a face without a bold weight) by stroking the outlines
+_STROKED = (pdfium_c.FPDF_TEXTRENDERMODE_FILL_STROKE, pdfium_c.FPDF_TEXTRENDERMODE_FILL_STROKE_CLIP)
+
+
+class PdfiumSource:
+    """Characters and rules from PDFium (pypdfium2)."""
+
+    def __init__(self, path: str | Path, *, max_pages: int | None = None) -> None:
+        self.path = str(path)
+        check_header(self.path)
+        try:
+            self._pdf = pdfium.PdfDocument(self.path)
+        except pdfium.PdfiumError as e:
+            code = getattr(e, "err_code", None)
+            if code == pdfium_c.FPDF_ERR_PASSWORD:
+                raise EncryptedPdfError(self.path) from e
+            if code == pdfium_c.FPDF_ERR_SECURITY:
+                raise EncryptedPdfError(self.path, "unsupported security handler") from e
+            if page_count_pdfminer(self.path) == 0:
+                raise EmptyPdfError(self.path) from e
+            raise BrokenPdfError(self.path, str(e).splitlines()[0].rstrip(".")) from e
+        self.page_count = len(self._pdf)
+        try:
+            check_page_count(self.path, self.page_count, max_pages)
+        except (EmptyPdfError, TooLargeError):
+            self._pdf.close()
+            raise
+        try:
+            self.title = str(self._pdf.get_metadata_dict().get("Title") or "").strip()
+        except pdfium.PdfiumError:
+            self.title = ""
+        self._fonts: dict[int, bool] = {}
+        self._buf = ctypes.create_string_buffer(256)
+        self._flags = ctypes.c_int()
+
+    def pages(self) -> Iterator[PageContent]:
+        for i in range(self.page_count):
+            page = self._pdf[i]
+            try:
+                yield self._read(page, i + 1)
+            finally:
+                page.close()
+
+    def close(self) -> None:
+        self._pdf.close()
+
+    # -- internals -------------------------------------------------------
+
+    def _read(self, page: pdfium.PdfPage, number: int) -> PageContent:
+        width, height = page.get_size()
+        tp = page.get_textpage()
+        try:
+            chars = self._chars(tp.raw, height)
+        finally:
+            tp.close()
+        rules: list[Segment] = []
+        images = 0
+        for obj in page.get_objects(max_depth=4):
+            if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+                left, bottom, right, top = obj.get_bounds()
+                w, h = right - left, top - bottom
+                if is_rule(w, h):
+                    rules.append(Segment(left, height - top, right, height - bottom))
+                elif min(w, h) > RULE_THICKNESS:
+                    # a rectangle: its four edges may be cell borders
+                    rules.extend(rect_edges(left, height - top, right, height - bottom))
+            elif obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                images += 1
+        return PageContent(number, width, height, tuple(chars), tuple(rules), images)
+
+    def _chars(self, tp: pdfium_c.FPDF_TEXTPAGE, height: float) -> list[Char]:
+        out: list[Char] = []
+        self._fonts.clear()  # text-object handles are only unique within a page
+        rect = pdfium_c.FS_RECTF()
+        n = pdfium_c.FPDFText_CountChars(tp)
+        for i in range(n):
+            code = pdfium_c.FPDFText_GetUnicode(tp, i)
+            if code in (0x0D, 0x0A, 0xFFFE) or pdfium_c.FPDFText_IsGenerated(tp, i) == 1:
+                continue
+            ch = chr(code)
+            if not pdfium_c.FPDFText_GetLooseCharBox(tp, i, rect):
+                continue
+            size = pdfium_c.FPDFText_GetFontSize(tp, i)
+            out.append(Char(ch, rect.left, height - rect.top, rect.right, height - rect.bottom, round(size, 2), self._bold(tp, i), i))
+        return out
+
+    def _bold(self, tp: pdfium_c.FPDF_TEXTPAGE, i: int) -> bool:
+        obj = pdfium_c.FPDFText_GetTextObject(tp, i)
+        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+        hit = self._fonts.get(key)
+        if hit is None:
+            pdfium_c.FPDFText_GetFontInfo(tp, i, self._buf, 256, ctypes.byref(self._flags))
+            name = self._buf.value.decode("latin-1", "replace")
+            weight = pdfium_c.FPDFText_GetFontWeight(tp, i)
+            hit = (
+                bool(BOLD_FONT.search(name))
+                or weight >= 600
+                or bool(self._flags.value & (1 << 18))
+                or pdfium_c.FPDFTextObj_GetTextRenderMode(obj) in _STROKED
+            )
+            self._fonts[key] = hit
+        return hit
