@@ -35,6 +35,8 @@ class Draft:
     page: int = 0
     level: int | None = None
     groups: set[int] = field(default_factory=set)  # side-by-side rows it sits in
+    open_bottom: bool = False  # a table whose last row the page break cut
+    end_page: int = 0  # the last page of a table continued over pages
 
     @property
     def size(self) -> float:
@@ -66,6 +68,12 @@ def body_size(lines: Sequence[Line]) -> float:
     for ln in lines:
         sizes[round(ln.size * 2) / 2] += len(ln.text)
     return sizes.most_common(1)[0][0] if sizes else 10.5
+
+
+def bold_body(lines: Sequence[Line]) -> bool:
+    """Whether most of the text is bold, so that bold sets nothing apart."""
+    bold = sum(len(ln.text) for ln in lines if ln.bold)
+    return bold * 2 > sum(len(ln.text) for ln in lines)
 
 
 def right_edge(lines: Sequence[Line]) -> float:
@@ -115,19 +123,31 @@ def area_heading(lines: Sequence[Line]) -> Draft:
 class BlockBuilder:
     """Turns a stream of lines and tables (one column, reading order) into drafts."""
 
-    def __init__(self, *, size: float, edge: float, heading_size_delta: float = 0.75) -> None:
+    def __init__(self, *, size: float, edge: float, heading_size_delta: float = 0.75, bold_body: bool = False) -> None:
         self.size = size
         self.edge = edge
         self.delta = heading_size_delta
+        self.bold_body = bold_body  # the body itself is bold: bold is no emphasis
         self.drafts: list[Draft] = []
         self._open: Draft | None = None
+        # the numbering family of the items of the KPI statement above (■ KPI：１）…), if any
+        self._kpi_items: str | None = None
 
     # -- classification --------------------------------------------------
 
     def _start(self, line: Line, label: Label | None) -> Draft:
+        d = self._classify(line, label)
+        if d.kind == "kpi" and d.label:
+            inner = split_label(d.text)
+            self._kpi_items = inner.family if inner is not None and inner.kind == "numbering" else None
+        elif d.kind not in ("kpi", "note"):
+            self._kpi_items = None
+        return d
+
+    def _classify(self, line: Line, label: Label | None) -> Draft:
         text = line.text
         big = line.size >= self.size + self.delta
-        emph = line.bold or big
+        emph = (line.bold and not self.bold_body) or big
         if label is None and is_tag(text):
             kind: BlockKind = "heading" if big else "tag"
             return Draft(kind, "", "", [line], text, line.text_x0)
@@ -135,6 +155,9 @@ class BlockBuilder:
             return Draft("kpi", label.label, label.family, [line], label.rest, _text_x(line, label))
         if label is not None and label.kind == "note":
             return Draft("note", label.label, label.family, [line], label.rest, _text_x(line, label))
+        if label is not None and not emph and label.family == self._kpi_items:
+            # ２）… under ■ KPI：１）…: the next target of the same statement
+            return Draft("kpi", "", "KPI", [line], text, _text_x(line, label))
         if label is not None:
             kind = "heading" if emph else "bullet" if label.kind == "bullet" else "numbered"
             return Draft(kind, label.label, label.family, [line], label.rest, _text_x(line, label))
@@ -159,6 +182,8 @@ class BlockBuilder:
         aligned = abs(line.x0 - wrap_x) <= tol if wrap_x is not None else line.x0 <= d.text_x + tol
         if label is None and not is_tag(line.text):
             return aligned
+        if line.text.startswith("【"):
+            return False  # 【重要度：高】 stands on a line of its own, never as a wrap
         if label is not None and label.kind != "numbering":
             return False  # a bullet, KPI or note always starts an item
         # A wrap can put 11）, ・ or （…） at the start of a line.  It is a wrap only
@@ -181,7 +206,7 @@ class BlockBuilder:
 
     def add_table(self, table: Table) -> Draft:
         self.close()
-        d = Draft("table", "", "", [], "", table.bbox.x0, rows=table.rows, bbox=table.bbox, page=table.page)
+        d = Draft("table", "", "", [], "", table.bbox.x0, rows=table.rows, bbox=table.bbox, page=table.page, open_bottom=table.open_bottom)
         self.drafts.append(d)
         return d
 

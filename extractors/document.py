@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pipeline.model import Block, Document
 
-from .blocks import BlockBuilder, Draft, body_size, right_edge
+from .blocks import BlockBuilder, Draft, body_size, bold_body, join_text, right_edge
 from .config import ExtractConfig
 from .furniture import strip_furniture
 from .levels import HeadingFacts, assign_levels
@@ -52,7 +52,7 @@ def stitch_tables(drafts: list[Draft]) -> list[Draft]:
             d.kind == "table"
             and prev is not None
             and prev.kind == "table"
-            and d.page == prev.page + 1
+            and d.page == (prev.end_page or prev.page) + 1
             and d.rows
             and prev.rows
             and len(d.rows[0]) == len(prev.rows[0])
@@ -62,8 +62,15 @@ def stitch_tables(drafts: list[Draft]) -> list[Draft]:
             and abs(d.bbox.x1 - prev.bbox.x1) < 3
         ):
             rows = d.rows[1:] if d.rows[0] == prev.rows[0] else d.rows
+            if prev.open_bottom and rows:
+                # the row the page break cut: its two halves are one row
+                cut = tuple(join_text(a, b) for a, b in zip(prev.rows[-1], rows[0], strict=True))
+                prev.rows = (*prev.rows[:-1], cut)
+                rows = rows[1:]
             prev.rows = prev.rows + rows
             prev.groups |= d.groups
+            prev.open_bottom = d.open_bottom
+            prev.end_page = d.page
             continue
         out.append(d)
     return out
@@ -98,7 +105,7 @@ def take_title(items: list[PageItems], size: float, *, margin: float = 0.08) -> 
 def builder_for(lines: Sequence[Line], config: ExtractConfig, *, size: float | None = None) -> BlockBuilder:
     """A block builder for one column, tuned to its body size and right margin."""
     size = body_size(lines) if size is None else size
-    return BlockBuilder(size=size, edge=right_edge(lines), heading_size_delta=config.heading_size_delta)
+    return BlockBuilder(size=size, edge=right_edge(lines), heading_size_delta=config.heading_size_delta, bold_body=bold_body(lines))
 
 
 def build_drafts(items: Sequence[PageItems], config: ExtractConfig, *, size: float | None = None) -> list[Draft]:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from pipeline.model import normalize_text
 
 from .lines import Line, group_lines
 from .page import Char, PageContent, Segment
@@ -51,13 +53,21 @@ def _snap(values: Sequence[float]) -> list[float]:
     return out
 
 
-def find_frame(page: PageContent) -> Frame | None:
-    """The page-wide table holding the plan, if the page has one."""
+def find_frame(page: PageContent, *, columns: Sequence[float] = ()) -> Frame | None:
+    """The page-wide table holding the plan, if the page has one.
+
+    ``columns``: the column boundaries of the frame on the pages before.  A
+    frame continued from them may be short (the last page of a plan): its
+    verticals on those boundaries are enough, however short.
+    """
     vs = [r for r in page.rules if not r.horizontal]
     hs = [r for r in page.rules if r.horizontal]
     if not vs or not hs:
         return None
-    tall = [v for v in _join_vertical(vs) if v.bottom - v.top >= 0.2 * page.height]
+    if columns:
+        tall = [v for v in vs if any(abs((v.x0 + v.x1) / 2 - x) <= _SNAP for x in columns)]
+    else:
+        tall = [v for v in vs if v.bottom - v.top >= 0.2 * page.height]
     if not tall:
         return None
     # the frame's own columns start at its top; a tall table nested in a cell starts lower
@@ -74,18 +84,6 @@ def find_frame(page: PageContent) -> Frame | None:
     if len(wide) < 2:
         return None
     return Frame(tuple(xs), wide[0], wide[1], bottom, tuple(wide[1:]))
-
-
-def _join_vertical(vs: Sequence[Segment]) -> list[Segment]:
-    """Join vertical pieces on one x that touch (a border drawn cell by cell)."""
-    out: list[Segment] = []
-    for v in sorted(vs, key=lambda v: (round((v.x0 + v.x1) / 2 / _SNAP), v.top)):
-        last = out[-1] if out else None
-        if last is not None and abs((last.x0 + last.x1) / 2 - (v.x0 + v.x1) / 2) <= _SNAP and v.top <= last.bottom + 3:
-            out[-1] = Segment(min(last.x0, v.x0), last.top, max(last.x1, v.x1), max(last.bottom, v.bottom))
-        else:
-            out.append(v)
-    return out
 
 
 def header_cells(page: PageContent, frame: Frame) -> list[str]:
@@ -139,15 +137,20 @@ def framed_rows(pages: Sequence[PageContent]) -> tuple[list[FrameRow], list[str]
     rows: list[FrameRow] = []
     labels: list[str] = []
     title = ""
+    columns: tuple[float, ...] = ()
     for p in pages:
-        frame = find_frame(p)
+        frame = find_frame(p) or (find_frame(p, columns=columns) if columns else None)
         if frame is None:
             continue
+        columns = frame.xs
         if not labels:
             labels = header_cells(p, frame)
-            above = [c for c in p.chars if (c.top + c.bottom) / 2 < frame.header_top - 1]
+            above = group_lines([c for c in p.chars if (c.top + c.bottom) / 2 < frame.header_top - 1], p.number)
             if above:
-                big = max(c.size for c in above)
-                title = "".join(c.text for c in sorted((c for c in above if c.size >= big - 0.5), key=lambda c: (round(c.top), c.x0)))
+                big = max(ln.size for ln in above)
+                title = " ".join(ln.text for ln in above if ln.size >= big - 0.5)
+        elif [normalize_text(c) for c in header_cells(p, frame)] != [normalize_text(c) for c in labels]:
+            # the header row is not repeated on this page: its first row is content
+            frame = replace(frame, row_ys=(frame.header_top, *frame.row_ys))
         rows += frame_rows(p, frame)
     return rows, labels, title.strip()

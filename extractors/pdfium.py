@@ -8,6 +8,7 @@ objects in the same pass for the ruling lines.
 from __future__ import annotations
 
 import ctypes
+import math
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,10 +18,13 @@ import pypdfium2.raw as pdfium_c
 from pipeline.exceptions import BrokenPdfError, EmptyPdfError, EncryptedPdfError, TooLargeError
 
 from .page import BOLD_FONT, RULE_THICKNESS, Char, PageContent, Segment, check_page_count, is_rule, rect_edges
+from .rules import join_segments
 from .sources import check_header, page_count_pdfminer
 
 # Word prints "bold" Mincho (a face without a bold weight) by stroking the outlines
 _STROKED = (pdfium_c.FPDF_TEXTRENDERMODE_FILL_STROKE, pdfium_c.FPDF_TEXTRENDERMODE_FILL_STROKE_CLIP)
+# the line box of a CJK font above and below the baseline, as shares of the size
+_ASCENT, _DESCENT = 0.88, 0.12
 
 
 class PdfiumSource:
@@ -50,9 +54,11 @@ class PdfiumSource:
             self.title = str(self._pdf.get_metadata_dict().get("Title") or "").strip()
         except pdfium.PdfiumError:
             self.title = ""
-        self._fonts: dict[int, bool] = {}
+        self._fonts: dict[int, tuple[float, bool]] = {}
         self._buf = ctypes.create_string_buffer(256)
         self._flags = ctypes.c_int()
+        self._matrix = pdfium_c.FS_MATRIX()
+        self._ox, self._oy = ctypes.c_double(), ctypes.c_double()
 
     def pages(self) -> Iterator[PageContent]:
         for i in range(self.page_count):
@@ -87,7 +93,7 @@ class PdfiumSource:
                     rules.extend(rect_edges(left, height - top, right, height - bottom))
             elif obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
                 images += 1
-        return PageContent(number, width, height, tuple(chars), tuple(rules), images)
+        return PageContent(number, width, height, tuple(chars), join_segments(rules), images)
 
     def _chars(self, tp: pdfium_c.FPDF_TEXTPAGE, height: float) -> list[Char]:
         out: list[Char] = []
@@ -98,14 +104,21 @@ class PdfiumSource:
             code = pdfium_c.FPDFText_GetUnicode(tp, i)
             if code in (0x0D, 0x0A, 0xFFFE) or pdfium_c.FPDFText_IsGenerated(tp, i) == 1:
                 continue
-            ch = chr(code)
             if not pdfium_c.FPDFText_GetLooseCharBox(tp, i, rect):
                 continue
-            size = pdfium_c.FPDFText_GetFontSize(tp, i)
-            out.append(Char(ch, rect.left, height - rect.top, rect.right, height - rect.bottom, round(size, 2), self._bold(tp, i), i))
+            size, bold = self._style(tp, i)
+            top, bottom = rect.top, rect.bottom
+            if not 0.75 * size <= top - bottom <= 1.5 * size:
+                # PDFium fell back to the glyph outline (the font has no usable
+                # ascent/descent): a thin 一 would be 1 pt tall.  Use the
+                # line box every CJK font has, from the baseline.
+                pdfium_c.FPDFText_GetCharOrigin(tp, i, self._ox, self._oy)
+                top, bottom = self._oy.value + _ASCENT * size, self._oy.value - _DESCENT * size
+            out.append(Char(chr(code), rect.left, height - top, rect.right, height - bottom, size, bold, i))
         return out
 
-    def _bold(self, tp: pdfium_c.FPDF_TEXTPAGE, i: int) -> bool:
+    def _style(self, tp: pdfium_c.FPDF_TEXTPAGE, i: int) -> tuple[float, bool]:
+        """Rendered size and weight of character ``i``, looked up once per text object."""
         obj = pdfium_c.FPDFText_GetTextObject(tp, i)
         key = ctypes.cast(obj, ctypes.c_void_p).value or 0
         hit = self._fonts.get(key)
@@ -113,11 +126,16 @@ class PdfiumSource:
             pdfium_c.FPDFText_GetFontInfo(tp, i, self._buf, 256, ctypes.byref(self._flags))
             name = self._buf.value.decode("latin-1", "replace")
             weight = pdfium_c.FPDFText_GetFontWeight(tp, i)
-            hit = (
-                bool(BOLD_FONT.search(name))
+            bold = (
+                not name  # a Type3 font: glyphs drawn as paths, how browsers print a synthetic bold
+                or bool(BOLD_FONT.search(name))
                 or weight >= 600
                 or bool(self._flags.value & (1 << 18))
                 or pdfium_c.FPDFTextObj_GetTextRenderMode(obj) in _STROKED
             )
+            # the size a reader sees: the font size scaled by the text matrix and the CTM
+            pdfium_c.FPDFText_GetMatrix(tp, i, self._matrix)
+            scale = math.hypot(self._matrix.c, self._matrix.d) or 1.0
+            hit = (round(pdfium_c.FPDFText_GetFontSize(tp, i) * scale, 2), bold)
             self._fonts[key] = hit
         return hit

@@ -20,6 +20,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from pipeline.exceptions import BrokenPdfError, EmptyPdfError, EncryptedPdfError, TooLargeError
 
 from .page import BOLD_FONT, Char, PageContent, Segment, check_page_count, is_rule
+from .rules import join_segments
 from .sources import check_header
 
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
@@ -81,4 +82,4 @@ class PlumberSource:
             x0, top, x1, bottom = float(e["x0"]), float(e["top"]), float(e["x1"]), float(e["bottom"])
             if is_rule(x1 - x0, bottom - top):
                 rules.append(Segment(x0, top, x1, bottom))
-        return PageContent(number, float(page.width), float(page.height), tuple(chars), tuple(rules), len(page.images))
+        return PageContent(number, float(page.width), float(page.height), tuple(chars), join_segments(rules), len(page.images))

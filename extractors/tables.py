@@ -15,6 +15,7 @@ from pipeline.model import BBox
 from .lines import Line, group_lines
 from .numbering import split_label
 from .page import Char, Segment
+from .rules import touching_groups
 
 _SNAP = 2.0  # points: rules closer than this are one rule
 
@@ -34,6 +35,9 @@ class Table:
     cells: tuple[Cell, ...]
     page: int
     col_edges: tuple[float, ...]
+    # no rule closes the grid there: a row the page break cut in two (browsers slice its borders)
+    open_top: bool = False
+    open_bottom: bool = False
 
 
 def _snap(values: Sequence[float]) -> list[float]:
@@ -43,30 +47,6 @@ def _snap(values: Sequence[float]) -> list[float]:
             continue
         out.append(v)
     return out
-
-
-def _components(rules: Sequence[Segment]) -> list[list[Segment]]:
-    """Groups of rules that touch each other (one group per table)."""
-    n = len(rules)
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    t = _SNAP
-    for i in range(n):
-        a = rules[i]
-        for j in range(i + 1, n):
-            b = rules[j]
-            if a.x0 - t <= b.x1 and b.x0 - t <= a.x1 and a.top - t <= b.bottom and b.top - t <= a.bottom:
-                parent[find(i)] = find(j)
-    groups: dict[int, list[Segment]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(rules[i])
-    return list(groups.values())
 
 
 def _covers_h(hs: Sequence[Segment], y: float, x0: float, x1: float) -> bool:
@@ -100,7 +80,7 @@ def tables_and_lines(rules: Sequence[Segment], chars: Sequence[Char], page: int)
 def find_tables(rules: Sequence[Segment], chars: Sequence[Char], page: int) -> list[Table]:
     """Every ruled grid of at least 2 × 1 cells on a page, with its text."""
     tables: list[Table] = []
-    for group in _components(rules):
+    for group in touching_groups(rules, tolerance=_SNAP):
         hs = [s for s in group if s.horizontal]
         vs = [s for s in group if not s.horizontal]
         if not hs or not vs:
@@ -146,8 +126,10 @@ def find_tables(rules: Sequence[Segment], chars: Sequence[Char], page: int) -> l
             grid[r][c] = text
             cells.append(Cell(BBox(xs[c], ys[r], xs[c2 + 1], ys[r2 + 1]), r, c, text))
         rows = [tuple(row) for row in grid if any(row)]
-        if not rows or sum(1 for row in rows for x in row if x) < 2:
+        open_top, open_bottom = (not _covers_h(hs, y, x_lo, x_hi) for y in (y_lo, y_hi))
+        # one filled cell is a box, not a table — unless it is the rest of a row the page break cut
+        if not rows or (sum(1 for row in rows for x in row if x) < 2 and not open_top):
             continue
-        tables.append(Table(BBox(x_lo, y_lo, x_hi, y_hi), tuple(rows), tuple(cells), page, tuple(xs)))
+        tables.append(Table(BBox(x_lo, y_lo, x_hi, y_hi), tuple(rows), tuple(cells), page, tuple(xs), open_top, open_bottom))
     tables.sort(key=lambda t: (t.bbox.top, t.bbox.x0))
     return tables

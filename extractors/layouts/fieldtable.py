@@ -15,7 +15,7 @@ from ..page import PageContent
 
 def extract_fieldtable(pages: Sequence[PageContent], config: ExtractConfig, *, title: str = "") -> tuple[list[Document], list[Row]]:
     """分野 | 実施内容等: the area name becomes a level-1 heading where the area starts."""
-    rows, labels, printed = framed_rows(pages)
+    rows, _, printed = framed_rows(pages)
     col = len(rows[0].cells) - 1 if rows else 1
     builder = builder_for([ln for r in rows for ln in r.cells[col].lines], config)
     area = ""
@@ -28,4 +28,4 @@ def extract_fieldtable(pages: Sequence[PageContent], config: ExtractConfig, *, t
         body = r.cells[-1]
         feed(builder, body.lines, body.tables)
     drafts = stitch_tables(builder.finish())
-    return [finish_document(drafts, title=printed, label=" | ".join(labels))], []
+    return [finish_document(drafts, title=printed)], []
