@@ -50,6 +50,8 @@ _NUMBERING = re.compile(
     rf"[{_BULLETS}]?"  # ❺〇
 )
 _BULLET = re.compile(rf"^(?:[{_BULLETS}]|[-‐－](?=\s))")
+# ●％)以上とする: a placeholder number (●●％ in drafts) wrapped to the line start, not a bullet
+_NOT_AFTER_BULLET = "％%)）、。，,．"
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +128,7 @@ def split_label(text: str) -> Label | None:
     if m and _plausible_numbering(m.group(0), text[m.end() :]):
         return Label("numbering", m.group(0), family_of(m.group(0)), text[m.end() :].lstrip())
     m = _BULLET.match(text)
-    if m and text[m.end() :].strip():
+    if m and text[m.end() :].strip() and text[m.end() :].lstrip()[0] not in _NOT_AFTER_BULLET:
         return Label("bullet", m.group(0), family_of(m.group(0)), text[m.end() :].lstrip())
     return None
 

@@ -1,0 +1,129 @@
+"""Geometry as data: the same page drawn the ways different producers draw it reads the same.
+
+Each PDF is drawn here with reportlab and read back through PDFium (and
+pdfplumber), so the test exercises the real libraries on real files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen.canvas import Canvas
+
+from extractors import ExtractConfig
+from pipeline import api
+
+pdfmetrics.registerFont(UnicodeCIDFont("HeiseiMin-W3"))
+FONT = "HeiseiMin-W3"
+W, H = A4
+ROWS = [["取組名", "予算額", "備考"], ["健診の受診勧奨", "8,063千円", "継続"], ["広報の強化", "2,450千円", "新規"]]
+XS = [72.0, 252.0, 372.0, 522.0]
+YS = [600.0, 580.0, 560.0, 540.0]  # PDF coordinates: bottom-up
+
+
+def _grid(c: Canvas, style: str) -> None:
+    """The ruling of a 3 × 3 table, drawn as one producer or another draws it."""
+    c.setLineWidth(0.75)
+    if style == "strokes":  # one long stroke per table edge (LibreOffice, reportlab)
+        for y in YS:
+            c.line(XS[0], y, XS[-1], y)
+        for x in XS:
+            c.line(x, YS[0], x, YS[-1])
+    elif style == "cell-rectangles":  # one thin filled rectangle per cell edge (browsers, Word)
+        for r in range(3):
+            for k in range(3):
+                x0, x1, top, bottom = XS[k], XS[k + 1], YS[r], YS[r + 1]
+                c.rect(x0 - 0.375, top - 0.375, x1 - x0 + 0.75, 0.75, stroke=0, fill=1)
+                c.rect(x0 - 0.375, bottom - 0.375, x1 - x0 + 0.75, 0.75, stroke=0, fill=1)
+                c.rect(x0 - 0.375, bottom, 0.75, top - bottom, stroke=0, fill=1)
+                c.rect(x1 - 0.375, bottom, 0.75, top - bottom, stroke=0, fill=1)
+    elif style == "outlines":  # each cell a stroked rectangle
+        for r in range(3):
+            for k in range(3):
+                c.rect(XS[k], YS[r + 1], XS[k + 1] - XS[k], YS[r] - YS[r + 1], stroke=1, fill=0)
+    elif style == "broken-strokes":  # short segments per cell edge, with small gaps between them
+        for y in YS:
+            for k in range(3):
+                c.line(XS[k] + 0.8, y, XS[k + 1] - 0.8, y)
+        for x in XS:
+            for r in range(3):
+                c.line(x, YS[r] - 0.8, x, YS[r + 1] + 0.8)
+
+
+def _table_pdf(path: Path, style: str) -> Path:
+    c = Canvas(str(path), pagesize=A4)
+    c.setFont(FONT, 10.5)
+    c.drawString(72, 700, "支部の予算は次のとおりとする。")
+    _grid(c, style)
+    for r, row in enumerate(ROWS):
+        for k, text in enumerate(row):
+            c.drawString(XS[k] + 4, YS[r] - 14, text)
+    c.drawString(72, 500, "以上の予算により事業を実施する。")
+    c.save()
+    return path
+
+
+@pytest.mark.parametrize("source", ["pdfium", "pdfplumber"])
+@pytest.mark.parametrize("style", ["strokes", "cell-rectangles", "outlines", "broken-strokes"])
+def test_a_grid_reads_the_same_whoever_drew_it(tmp_path, style, source):
+    r = api.extract(_table_pdf(tmp_path / f"{style}.pdf", style), config=ExtractConfig(source=source))
+    blocks = r.documents[0].blocks
+    assert [b.kind for b in blocks] == ["paragraph", "table", "paragraph"]
+    assert [list(row) for row in blocks[1].rows] == ROWS
+
+
+def _lines_pdf(path: Path, lines: list[tuple[float, str]], *, size: float = 10.5) -> Path:
+    """One page of text lines, each at (x, text), one line pitch apart."""
+    c = Canvas(str(path), pagesize=A4)
+    c.setFont(FONT, size)
+    y = 760.0
+    for x, text in lines:
+        c.drawString(x, y, text)
+        y -= size * 1.6
+    c.save()
+    return path
+
+
+# A paragraph indented by one character on its first line, 40 characters to a full line (72 → 492 pt at 10.5 pt).
+FULL = 40
+_P = "あ" * (FULL - 1)
+
+
+@pytest.mark.parametrize(
+    "wrapped",
+    ["※１の拡充により、さらに利用を広げる。", "（※４）以上とする。", "●％）以上とする。"],
+)
+def test_a_wrap_that_starts_with_a_label_like_token_stays_in_its_paragraph(tmp_path, wrapped):
+    pdf = _lines_pdf(
+        tmp_path / "wrap.pdf",
+        [(82.5, _P), (72, "い" * FULL), (72, "う" * FULL), (72, wrapped), (72, "※１　振替サービスとは、レセプトを振り替える仕組み。")],
+    )
+    blocks = api.extract(pdf).documents[0].blocks
+    assert [(b.kind, b.label) for b in blocks] == [("paragraph", ""), ("note", "※１")]
+    assert blocks[0].text == _P + "い" * FULL + "う" * FULL + wrapped
+
+
+def test_a_note_after_a_finished_sentence_starts_an_item(tmp_path):
+    pdf = _lines_pdf(tmp_path / "note.pdf", [(82.5, _P), (72, "い" * (FULL - 1) + "。"), (72, "※１　振り替える仕組み。")])
+    blocks = api.extract(pdf).documents[0].blocks
+    assert [(b.kind, b.label) for b in blocks] == [("paragraph", ""), ("note", "※１")]
+
+
+def test_a_bullet_that_fills_its_line_is_followed_by_the_next_bullet(tmp_path):
+    pdf = _lines_pdf(tmp_path / "bullets.pdf", [(72, "・" + "え" * (FULL - 1)), (72, "・次の取組を行う"), (72, "・その次の取組を行う")])
+    blocks = api.extract(pdf).documents[0].blocks
+    assert [b.kind for b in blocks] == ["bullet", "bullet", "bullet"]
+
+
+def test_a_field_table_with_a_short_last_page_keeps_every_page():
+    table = SAMPLES / "sample-r7.fieldtable.pdf"
+    r = api.extract(table)
+    assert {b.page for b in r.documents[0].blocks} == set(range(1, r.pages + 1))
+    assert r.documents[0].label == "" and r.documents[0].title == "サンプル支部 令和７年度 事業計画"
+    c = api.compare(SAMPLES / "sample-r7.plan.pdf", table)
+    assert c.summary["added"] == c.summary["deleted"] == 0, c.summary
