@@ -102,10 +102,11 @@ def take_title(items: list[PageItems], size: float, *, margin: float = 0.08) -> 
     return text, [PageItems(first.number, first.width, first.height, rest, first.tables), *items[1:]]
 
 
-def builder_for(lines: Sequence[Line], config: ExtractConfig, *, size: float | None = None) -> BlockBuilder:
-    """A block builder for one column, tuned to its body size and right margin."""
+def builder_for(lines: Sequence[Line], config: ExtractConfig, *, size: float | None = None, bold: bool | None = None) -> BlockBuilder:
+    """A block builder for one column, tuned to its right margin and (unless given) its body size and weight."""
     size = body_size(lines) if size is None else size
-    return BlockBuilder(size=size, edge=right_edge(lines), heading_size_delta=config.heading_size_delta, bold_body=bold_body(lines))
+    bold = bold_body(lines) if bold is None else bold
+    return BlockBuilder(size=size, edge=right_edge(lines), heading_size_delta=config.heading_size_delta, bold_body=bold)
 
 
 def build_drafts(items: Sequence[PageItems], config: ExtractConfig, *, size: float | None = None) -> list[Draft]:

@@ -11,6 +11,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .numbering import BULLETS
 from .page import Char
 
 
@@ -71,6 +72,32 @@ def make_line(chars: Sequence[Char], page: int) -> Line:
     )
 
 
+def _attach_bullets(rows: list[list[Char]]) -> list[list[Char]]:
+    """A bullet glyph printed apart from its text (its own size or baseline, as slide software does) joins the text.
+
+    The glyph's row is merged into the row whose text starts just to its
+    right and overlaps it vertically.
+    """
+    out = [r for r in rows]
+    for i, row in enumerate(rows):
+        visible = [c for c in row if not c.text.isspace()]
+        if not visible or any(c.text not in BULLETS and c.text not in "-‐－" for c in visible):
+            continue
+        glyph = max(visible, key=lambda c: c.x1)
+        size = max(glyph.size, 1.0)
+        for j, other in enumerate(rows):
+            if j == i or not out[j]:
+                continue
+            first = min((c for c in other if not c.text.isspace() and c.x0 >= glyph.x1 - 0.5), key=lambda c: c.x0, default=None)
+            if first is None or first.x0 - glyph.x1 > 3 * size or (min(c.x0 for c in other) < glyph.x0):
+                continue
+            if min(glyph.bottom, first.bottom) - max(glyph.top, first.top) > 0.3 * min(glyph.bottom - glyph.top, first.bottom - first.top):
+                out[j] = [*row, *out[j]]
+                out[i] = []
+                break
+    return [r for r in out if r]
+
+
 def group_lines(chars: Iterable[Char], page: int, *, gap_split: float = 3.0) -> list[Line]:
     """Cluster characters into lines (top to bottom, left to right).
 
@@ -89,7 +116,7 @@ def group_lines(chars: Iterable[Char], page: int, *, gap_split: float = 3.0) -> 
         rows.append([c])
         bands.append((mid - 0.35 * h, mid + 0.35 * h))
     lines: list[Line] = []
-    for row in rows:
+    for row in _attach_bullets(rows):
         row.sort(key=lambda c: c.x0)
         run: list[Char] = []
         for c in row:

@@ -21,7 +21,8 @@ _CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474)) + "".join(chr(c) for c
 _NEG_CIRCLED = "".join(chr(c) for c in range(0x2776, 0x2780)) + "".join(chr(c) for c in range(0x24EB, 0x24F5))
 _CIRCLED_KATA = "".join(chr(c) for c in range(0x32D0, 0x32FF))
 _PAREN_DIGIT = "".join(chr(c) for c in range(0x2474, 0x2488))  # ⑴ ...
-_BULLETS = "・･○〇●◆◇□■◎▪➢✓✔◯"
+BULLETS = "・･○〇●◆◇□■◎▪➢✓✔◯•◦▸►‣"
+_BULLETS = BULLETS
 
 _OPEN = "（("
 _CLOSE = "）)"

@@ -39,6 +39,11 @@ class Table:
     open_top: bool = False
     open_bottom: bool = False
 
+    @property
+    def filled(self) -> int:
+        """How many cells hold text."""
+        return sum(1 for c in self.cells if c.text)
+
 
 def _snap(values: Sequence[float]) -> list[float]:
     out: list[float] = []
@@ -78,7 +83,16 @@ def tables_and_lines(rules: Sequence[Segment], chars: Sequence[Char], page: int)
 
 
 def find_tables(rules: Sequence[Segment], chars: Sequence[Char], page: int) -> list[Table]:
-    """Every ruled grid of at least 2 × 1 cells on a page, with its text."""
+    """Every ruled grid of at least 2 × 1 cells on a page that holds a table's text.
+
+    One filled cell is a box, not a table — unless it is the rest of a row
+    the page break cut.
+    """
+    return [t for t in find_grids(rules, chars, page) if len(t.cells) >= 2 and (t.filled >= 2 or t.open_top)]
+
+
+def find_grids(rules: Sequence[Segment], chars: Sequence[Char], page: int) -> list[Table]:
+    """Every closed ruled shape on a page with text in it, from a single box to a grid, with its text."""
     tables: list[Table] = []
     for group in touching_groups(rules, tolerance=_SNAP):
         hs = [s for s in group if s.horizontal]
@@ -89,7 +103,7 @@ def find_tables(rules: Sequence[Segment], chars: Sequence[Char], page: int) -> l
         # missing (a table broken across pages often lacks its last rule)
         ys = _snap([(h.top + h.bottom) / 2 for h in hs] + [min(v.top for v in vs), max(v.bottom for v in vs)])
         xs = _snap([(v.x0 + v.x1) / 2 for v in vs] + [min(h.x0 for h in hs), max(h.x1 for h in hs)])
-        if len(ys) < 2 or len(xs) < 2 or (len(ys) - 1) * (len(xs) - 1) < 2:
+        if len(ys) < 2 or len(xs) < 2:
             continue
         nrows, ncols = len(ys) - 1, len(xs) - 1
         owner: dict[tuple[int, int], tuple[int, int]] = {}
@@ -126,10 +140,9 @@ def find_tables(rules: Sequence[Segment], chars: Sequence[Char], page: int) -> l
             grid[r][c] = text
             cells.append(Cell(BBox(xs[c], ys[r], xs[c2 + 1], ys[r2 + 1]), r, c, text))
         rows = [tuple(row) for row in grid if any(row)]
-        open_top, open_bottom = (not _covers_h(hs, y, x_lo, x_hi) for y in (y_lo, y_hi))
-        # one filled cell is a box, not a table — unless it is the rest of a row the page break cut
-        if not rows or (sum(1 for row in rows for x in row if x) < 2 and not open_top):
+        if not rows:
             continue
+        open_top, open_bottom = (not _covers_h(hs, y, x_lo, x_hi) for y in (y_lo, y_hi))
         tables.append(Table(BBox(x_lo, y_lo, x_hi, y_hi), tuple(rows), tuple(cells), page, tuple(xs), open_top, open_bottom))
     tables.sort(key=lambda t: (t.bbox.top, t.bbox.x0))
     return tables
