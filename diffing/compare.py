@@ -197,8 +197,11 @@ def compare_documents(
             return CompareRow("moved" if moved else "unchanged", a, b, p.old, p.new, 1.0, _renumbered(a, b), reason=reason)
         ta, tb = tok.tokenize(block_text(a)), tok.tokenize(block_text(b))
         changes, numbers = diff_tokens(ta, tb)
+        notation = notation_only(ta, tb)
         if a.kind == "table":
             numbers = table_number_changes(a.rows, b.rows)
+        elif notation:
+            numbers = ()  # 2025（令和７）年度 → 令和７年度 is the same year, not a changed number
         return CompareRow(
             "moved" if moved else "changed",
             a,
@@ -207,7 +210,7 @@ def compare_documents(
             p.new,
             p.score,
             _renumbered(a, b),
-            notation_only(ta, tb),
+            notation,
             changes,
             numbers,
             reason,
