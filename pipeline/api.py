@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -19,7 +20,8 @@ from reports.tabular import comparison_csv, comparison_xlsx
 from reports.view import ReportConfig
 
 from .exceptions import InputFormatError, UnknownFormatError
-from .model import Comparison, ExtractResult
+from .identify import identify
+from .model import Comparison, ComparisonKind, ExtractResult, PlanInfo
 from .output import write_atomic
 
 
@@ -81,6 +83,22 @@ def write_extract(result: ExtractResult, out: str | Path, fmt: str | None = None
 NewSide = Literal["left", "right"]
 
 
+def plan_info(result: ExtractResult) -> PlanInfo:
+    """File, column label, office and fiscal year of an extraction's first document, read from its own text."""
+    who = identify(result)
+    label = result.documents[0].label if result.documents else ""
+    return PlanInfo(result.source, label, who.org, who.fiscal_year)
+
+
+def comparison_kind(old_org: str, new_org: str) -> ComparisonKind:
+    """``branch`` when one side is 本部 and the other a 支部, else ``years``.
+
+    >>> comparison_kind("本部", "宮城支部"), comparison_kind("宮城支部", "宮城支部")
+    ('branch', 'years')
+    """
+    return "branch" if {old_org, new_org} & {"本部"} and any(o.endswith("支部") for o in (old_org, new_org)) else "years"
+
+
 def compare(
     old: str | Path | None,
     new: str | Path,
@@ -88,16 +106,18 @@ def compare(
     config: AlignConfig | None = None,
     extract_config: ExtractConfig | None = None,
     new_side: NewSide = "left",
+    kind: ComparisonKind | None = None,
 ) -> Comparison:
     """Compare two plans (PDFs or extraction JSON), or the two columns of one side-by-side PDF.
 
     With ``old=None``, ``new`` is one side-by-side table: by default its left
     column is the new plan and its right column the old one, as 新旧対照表 print
-    them (``new_side="right"`` flips it).
+    them (``new_side="right"`` flips it).  ``kind`` is ``years`` or ``branch``
+    (HQ → branch); by default it follows the two plans' offices.
 
     >>> c = compare("samples/sample-r6.plan.pdf", "samples/sample-r7.plan.pdf")
-    >>> c.summary["unchanged"] > c.summary["changed"] > 0
-    True
+    >>> c.summary["unchanged"] > c.summary["changed"] > 0, c.kind
+    (True, 'years')
     """
     if old is None:
         both = extract(new, config=extract_config)
@@ -105,9 +125,24 @@ def compare(
             raise InputFormatError(new, f"a {both.layout} PDF has one document; pass the old and the new plan")
         left, right = both.documents[0], both.documents[1]
         new_doc, old_doc = (left, right) if new_side == "left" else (right, left)
-        return compare_documents(old_doc, new_doc, config=config, old_source=both.source, new_source=both.source)
+        c = compare_documents(old_doc, new_doc, config=config, old_source=both.source, new_source=both.source)
+        return replace(c, kind=kind or "years")
     a, b = extract(old, config=extract_config), extract(new, config=extract_config)
-    return compare_documents(a.documents[0], b.documents[0], config=config, old_source=a.source, new_source=b.source)
+    return compare_plans(a, b, config=config, kind=kind)
+
+
+def compare_plans(
+    old: ExtractResult, new: ExtractResult, *, config: AlignConfig | None = None, kind: ComparisonKind | None = None
+) -> Comparison:
+    """Compare the first documents of two extractions, named by their offices."""
+    oi, ni = plan_info(old), plan_info(new)
+    c = compare_documents(old.documents[0], new.documents[0], config=config, old_source=old.source, new_source=new.source)
+    return replace(
+        c,
+        kind=kind or comparison_kind(oi.organisation, ni.organisation),
+        old_organisation=oi.organisation,
+        new_organisation=ni.organisation,
+    )
 
 
 COMPARE_FORMATS = ("json", "md", "html", "docx", "xlsx", "csv")

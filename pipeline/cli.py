@@ -67,7 +67,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     old, new = (None, args.files[0]) if len(args.files) == 1 else (args.files[0], args.files[1])
     config = AlignConfig(score_cutoff=args.score_cutoff, mode=args.mode)
     extract_config = ExtractConfig(layout=args.layout, max_pages=args.max_pages, source=args.source)
-    comparison = api.compare(old, new, config=config, extract_config=extract_config, new_side=args.new_side)
+    comparison = api.compare(old, new, config=config, extract_config=extract_config, new_side=args.new_side, kind=args.kind)
     report = ReportConfig(title=args.title, old_left=args.old_left, remarks=not args.no_remarks, timestamp=not args.no_timestamp)
     _emit(
         args,
@@ -130,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("--no-remarks", action="store_true", help="leave out the 備考 column")
     cp.add_argument("--no-timestamp", action="store_true", help="no creation time in reports (byte-identical reruns)")
     cp.add_argument("--new-side", choices=["left", "right"], default="left", help="which column of a side-by-side PDF is new")
+    cp.add_argument(
+        "--kind",
+        choices=["years", "branch"],
+        help="two years (新 | 旧) or HQ → branch (支部 | 本部, 独自); default: from the plans' offices",
+    )
     cp.add_argument("--score-cutoff", type=float, default=AlignConfig().score_cutoff, help="least similarity for one item (0-1)")
     cp.add_argument("--mode", choices=["A", "B", "C"], default="C", help="Sudachi split mode for word diffs")
 
