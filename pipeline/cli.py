@@ -12,7 +12,7 @@ from diffing import AlignConfig
 from extractors import ExtractConfig
 from reports.view import ReportConfig
 
-from . import __version__, api
+from . import __version__, api, nway
 from .batch import BatchConfig, run_batch
 from .exceptions import PlandiffError
 
@@ -77,6 +77,29 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_matrix(args: argparse.Namespace) -> int:
+    """HQ against every branch: how each branch carries each HQ item (同文, 変更, 移動, 記載なし, 独自).
+
+    HQ and each BRANCH are plan PDFs or extraction JSON; branches are named
+    from their own text.  An HTML matrix writes each branch's 対照表 beside it.
+
+    example:
+      plandiff matrix hq.pdf miyagi.pdf akita.pdf -o matrix.xlsx -o matrix.html -o matrix.json
+    """
+    for out in args.output or ():
+        api.output_format(out, args.format, nway.MATRIX_FORMATS)  # refuse a bad name before the work
+    config = AlignConfig(score_cutoff=args.score_cutoff, mode=args.mode)
+    extract_config = ExtractConfig(layout=args.layout, max_pages=args.max_pages, source=args.source)
+    m, comparisons = nway.matrix(args.hq, args.branches, config=config, extract_config=extract_config, jobs=args.jobs)
+    report = ReportConfig(timestamp=not args.no_timestamp)
+    _emit(
+        args,
+        lambda fmt: nway.render_matrix(m, fmt, timestamp=report.timestamp),
+        lambda out, fmt: nway.write_matrix(m, comparisons, out, fmt, report=report),
+    )
+    return 0
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     """Convert a whole archive of plans: every PDF to JSON and Markdown, a manifest, an index.
 
@@ -137,6 +160,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cp.add_argument("--score-cutoff", type=float, default=AlignConfig().score_cutoff, help="least similarity for one item (0-1)")
     cp.add_argument("--mode", choices=["A", "B", "C"], default="C", help="Sudachi split mode for word diffs")
+
+    mx = _command(sub, cmd_matrix, "HQ against every branch plan: one column per branch")
+    mx.add_argument("hq", metavar="HQ", help="the HQ plan (PDF or extraction JSON)")
+    mx.add_argument("branches", nargs="+", metavar="BRANCH", help="branch plans of the same year")
+    mx.add_argument("--format", choices=list(nway.MATRIX_FORMATS), help="output format (default: from each -o's extension, else json)")
+    mx.add_argument("-o", "--output", action="append", help="output file: .xlsx .html .json (repeatable; stdout when absent)")
+    mx.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
+    mx.add_argument("--no-timestamp", action="store_true", help="no creation time in reports (byte-identical reruns)")
+    mx.add_argument("--score-cutoff", type=float, default=AlignConfig().score_cutoff, help="least similarity for one item (0-1)")
+    mx.add_argument("--mode", choices=["A", "B", "C"], default="C", help="Sudachi split mode for word diffs")
 
     bp = _command(sub, cmd_batch, "convert a whole archive of plan PDFs (and compare them)")
     bp.add_argument("archive", help="directory holding the PDFs (searched recursively)")

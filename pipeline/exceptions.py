@@ -25,6 +25,10 @@ class PlandiffError(Exception):
             msg += f"; {self.advice}"
         super().__init__(msg)
 
+    def __reduce__(self) -> tuple[type[PlandiffError], tuple[str, str]]:
+        # rebuilt from (path, detail) when it crosses from a worker process
+        return (type(self), (self.path, self.detail))
+
 
 class NotAPdfError(PlandiffError):
     reason = "not a PDF file"
@@ -79,3 +83,8 @@ class UnknownFormatError(PlandiffError):
 class OutputError(PlandiffError):
     reason = "cannot write the output file"
     advice = "check the directory exists and is writable"
+
+
+class DuplicateYearError(PlandiffError):
+    reason = "two plans of one office for the same fiscal year"
+    advice = "pass one plan per year to history"
