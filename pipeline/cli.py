@@ -100,6 +100,28 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_history(args: argparse.Namespace) -> int:
+    """One office's plans over years: each item year by year, KPI targets and budget lines as series.
+
+    Plans are ordered by the fiscal year each one names (not the argument
+    order); two plans of one year are refused.
+
+    example:
+      plandiff history r5.pdf r6.pdf r7.pdf -o history.xlsx -o history.html -o history.json
+    """
+    for out in args.output or ():
+        api.output_format(out, args.format, nway.HISTORY_FORMATS)  # refuse a bad name before the work
+    config = AlignConfig(score_cutoff=args.score_cutoff, mode=args.mode)
+    extract_config = ExtractConfig(layout=args.layout, max_pages=args.max_pages, source=args.source)
+    h = nway.history(args.plans, config=config, extract_config=extract_config, jobs=args.jobs)
+    _emit(
+        args,
+        lambda fmt: nway.render_history(h, fmt, timestamp=not args.no_timestamp),
+        lambda out, fmt: nway.write_history(h, out, fmt, timestamp=not args.no_timestamp),
+    )
+    return 0
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     """Convert a whole archive of plans: every PDF to JSON and Markdown, a manifest, an index.
 
@@ -164,12 +186,15 @@ def build_parser() -> argparse.ArgumentParser:
     mx = _command(sub, cmd_matrix, "HQ against every branch plan: one column per branch")
     mx.add_argument("hq", metavar="HQ", help="the HQ plan (PDF or extraction JSON)")
     mx.add_argument("branches", nargs="+", metavar="BRANCH", help="branch plans of the same year")
-    mx.add_argument("--format", choices=list(nway.MATRIX_FORMATS), help="output format (default: from each -o's extension, else json)")
-    mx.add_argument("-o", "--output", action="append", help="output file: .xlsx .html .json (repeatable; stdout when absent)")
-    mx.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
-    mx.add_argument("--no-timestamp", action="store_true", help="no creation time in reports (byte-identical reruns)")
-    mx.add_argument("--score-cutoff", type=float, default=AlignConfig().score_cutoff, help="least similarity for one item (0-1)")
-    mx.add_argument("--mode", choices=["A", "B", "C"], default="C", help="Sudachi split mode for word diffs")
+    hi = _command(sub, cmd_history, "one office's plans over years: items, KPI series, budget lines")
+    hi.add_argument("plans", nargs="+", metavar="PLAN", help="plans of one office, any order")
+    for p, formats in ((mx, nway.MATRIX_FORMATS), (hi, nway.HISTORY_FORMATS)):
+        p.add_argument("--format", choices=list(formats), help="output format (default: from each -o's extension, else json)")
+        p.add_argument("-o", "--output", action="append", help="output file: .xlsx .html .json (repeatable; stdout when absent)")
+        p.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
+        p.add_argument("--no-timestamp", action="store_true", help="no creation time in reports (byte-identical reruns)")
+        p.add_argument("--score-cutoff", type=float, default=AlignConfig().score_cutoff, help="least similarity for one item (0-1)")
+        p.add_argument("--mode", choices=["A", "B", "C"], default="C", help="Sudachi split mode for word diffs")
 
     bp = _command(sub, cmd_batch, "convert a whole archive of plan PDFs (and compare them)")
     bp.add_argument("archive", help="directory holding the PDFs (searched recursively)")

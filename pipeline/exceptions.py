@@ -88,3 +88,8 @@ class OutputError(PlandiffError):
 class DuplicateYearError(PlandiffError):
     reason = "two plans of one office for the same fiscal year"
     advice = "pass one plan per year to history"
+
+
+class NoYearError(PlandiffError):
+    reason = "no fiscal year (令和N年度) found in the plan's title or first lines"
+    advice = "pass plans whose cover names their year"

@@ -17,14 +17,18 @@ from pathlib import Path
 from typing import TypeVar
 
 from diffing import AlignConfig
+from diffing.history import build_history
 from diffing.matrix import build_matrix
 from extractors import ExtractConfig
+from reports.history_html import history_html
+from reports.history_xlsx import history_xlsx
 from reports.matrix_html import matrix_html
 from reports.matrix_xlsx import matrix_xlsx
 from reports.view import ReportConfig
 
 from .api import compare_plans, extract, output_format, plan_info, write_compare
-from .model import Comparison, ExtractResult, Matrix, PlanInfo
+from .exceptions import DuplicateYearError, NoYearError
+from .model import Comparison, ExtractResult, History, Matrix, PlanInfo
 from .output import write_atomic
 
 T = TypeVar("T")
@@ -83,6 +87,47 @@ def matrix(
     return build_matrix(replace(plan_info(head), label="本部"), infos, comparisons), comparisons
 
 
+@dataclass(frozen=True, slots=True)
+class _ExtractTask:
+    path: str
+    config: ExtractConfig | None
+
+
+def _extract_plan(task: _ExtractTask) -> tuple[PlanInfo, ExtractResult]:
+    result = extract(task.path, config=task.config)
+    return plan_info(result), result
+
+
+def _reiwa(year: str) -> int:
+    return int(year.removeprefix("令和").removesuffix("年度"))
+
+
+def history(
+    plans: Sequence[str | Path],
+    *,
+    config: AlignConfig | None = None,
+    extract_config: ExtractConfig | None = None,
+    jobs: int | None = None,
+) -> History:
+    """One office's plans of several years (PDFs or extraction JSON), ordered by the fiscal year each plan names.
+
+    >>> h = history(["samples/sample-r7.plan.pdf", "samples/sample-r6.plan.pdf"], jobs=1)
+    >>> h.years, [s.values for s in h.budgets if s.name == "健診の受診案内"]
+    (('令和6年度', '令和7年度'), [('7,820千円', '8,063千円')])
+    """
+    read = parallel_map(_extract_plan, [_ExtractTask(str(p), extract_config) for p in plans], jobs)
+    by_year: dict[int, tuple[str | Path, PlanInfo, ExtractResult]] = {}
+    for path, (info, result) in zip(plans, read, strict=True):
+        if not info.year:
+            raise NoYearError(path)
+        year = _reiwa(info.year)
+        if year in by_year:
+            raise DuplicateYearError(path, f"{by_year[year][0]} and {path} are both {info.year}")
+        by_year[year] = (path, info, result)
+    ordered = [by_year[y] for y in sorted(by_year)]
+    return build_history([(info, result.documents[0]) for _, info, result in ordered], config=config)
+
+
 MATRIX_FORMATS = ("json", "html", "xlsx")
 _UNSAFE = re.compile(r"[^\w.-]+")
 
@@ -117,3 +162,21 @@ def write_matrix(
             write_compare(c, path, "html", report=report)
             links.append(path.name)
     write_atomic(out, render_matrix(m, chosen, links=links, timestamp=report.timestamp if report else True))
+
+
+HISTORY_FORMATS = ("json", "html", "xlsx")
+
+
+def render_history(h: History, fmt: str = "json", *, timestamp: bool = True) -> str | bytes:
+    """The history as JSON (``plandiff.history/1``), HTML (inline SVG charts) or Excel (openpyxl charts)."""
+    if fmt == "json":
+        return json.dumps(h.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    if fmt == "html":
+        return history_html(h)
+    if fmt == "xlsx":
+        return history_xlsx(h, timestamp=timestamp)
+    raise ValueError(f"unknown history format {fmt!r} (one of {', '.join(HISTORY_FORMATS)})")
+
+
+def write_history(h: History, out: str | Path, fmt: str | None = None, *, timestamp: bool = True) -> None:
+    write_atomic(out, render_history(h, output_format(out, fmt, HISTORY_FORMATS), timestamp=timestamp))
