@@ -33,6 +33,14 @@ def _emit(args: argparse.Namespace, render: Callable[[str], str | bytes], write:
         log.info("wrote %s", out)
 
 
+def _align(args: argparse.Namespace) -> AlignConfig:
+    return AlignConfig(score_cutoff=args.score_cutoff, mode=args.mode)
+
+
+def _reading(args: argparse.Namespace) -> ExtractConfig:
+    return ExtractConfig(layout=args.layout, max_pages=args.max_pages, source=args.source)
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     """Read a plan PDF into its item tree.
 
@@ -42,8 +50,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     """
     for out in args.output or ():
         api.output_format(out, args.format, api.EXTRACT_FORMATS)  # refuse a bad name before the work
-    config = ExtractConfig(layout=args.layout, max_pages=args.max_pages, source=args.source)
-    result = api.extract(args.file, config=config)
+    result = api.extract(args.file, config=_reading(args))
     for w in result.warnings:
         log.warning("%s: %s", args.file, w)
     _emit(args, lambda fmt: api.render_extract(result, fmt), lambda out, fmt: api.write_extract(result, out, fmt))
@@ -65,9 +72,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     for out in args.output or ():
         api.output_format(out, args.format, api.COMPARE_FORMATS)  # refuse a bad name before the work
     old, new = (None, args.files[0]) if len(args.files) == 1 else (args.files[0], args.files[1])
-    config = AlignConfig(score_cutoff=args.score_cutoff, mode=args.mode)
-    extract_config = ExtractConfig(layout=args.layout, max_pages=args.max_pages, source=args.source)
-    comparison = api.compare(old, new, config=config, extract_config=extract_config, new_side=args.new_side, kind=args.kind)
+    comparison = api.compare(old, new, config=_align(args), extract_config=_reading(args), new_side=args.new_side, kind=args.kind)
     report = ReportConfig(title=args.title, old_left=args.old_left, remarks=not args.no_remarks, timestamp=not args.no_timestamp)
     _emit(
         args,
@@ -88,9 +93,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     """
     for out in args.output or ():
         api.output_format(out, args.format, nway.MATRIX_FORMATS)  # refuse a bad name before the work
-    config = AlignConfig(score_cutoff=args.score_cutoff, mode=args.mode)
-    extract_config = ExtractConfig(layout=args.layout, max_pages=args.max_pages, source=args.source)
-    m, comparisons = nway.matrix(args.hq, args.branches, config=config, extract_config=extract_config, jobs=args.jobs)
+    m, comparisons = nway.matrix(args.hq, args.branches, config=_align(args), extract_config=_reading(args), jobs=args.jobs)
     report = ReportConfig(timestamp=not args.no_timestamp)
     _emit(
         args,
@@ -111,9 +114,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     """
     for out in args.output or ():
         api.output_format(out, args.format, nway.HISTORY_FORMATS)  # refuse a bad name before the work
-    config = AlignConfig(score_cutoff=args.score_cutoff, mode=args.mode)
-    extract_config = ExtractConfig(layout=args.layout, max_pages=args.max_pages, source=args.source)
-    h = nway.history(args.plans, config=config, extract_config=extract_config, jobs=args.jobs)
+    h = nway.history(args.plans, config=_align(args), extract_config=_reading(args), jobs=args.jobs)
     _emit(
         args,
         lambda fmt: nway.render_history(h, fmt, timestamp=not args.no_timestamp),
@@ -138,7 +139,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         force=args.force,
         compare=args.compare,
         formats=tuple(args.report_format or ("html", "json")),
-        extract=ExtractConfig(layout=args.layout, max_pages=args.max_pages, source=args.source),
+        extract=_reading(args),
         progress=False if args.quiet else None,
     )
     result = run_batch(args.archive, args.output, config=config)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 
 from openpyxl import Workbook
@@ -15,9 +14,8 @@ from pipeline.model import History, Series
 
 from .history_html import series_numbers
 from .matrix_view import block_text
-from .ooxml import stable_zip
+from .ooxml import workbook_bytes
 
-_FIXED = datetime(2000, 1, 1)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
@@ -68,9 +66,4 @@ def history_xlsx(h: History, *, timestamp: bool = True, now: datetime | None = N
     ws.auto_filter.ref = ws.dimensions
     _series_sheet(wb.create_sheet("kpis"), h, h.kpis, charts=True)
     _series_sheet(wb.create_sheet("budgets"), h, h.budgets, charts=False)
-    stamp = (now or (datetime.now() if timestamp else _FIXED)).replace(tzinfo=None)
-    wb.properties.created = stamp
-    wb.properties.creator = "plandiff"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return stable_zip(buf.getvalue(), modified=stamp)
+    return workbook_bytes(wb, timestamp=timestamp, now=now)

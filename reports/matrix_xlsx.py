@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import datetime
 
@@ -14,9 +13,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pipeline.model import MATRIX_STATUSES, Matrix
 
 from .matrix_view import MATRIX_COLOURS, MATRIX_JA, MATRIX_MEANING, block_text, cell_note, own_branch, row_sections, summary_lines
-from .ooxml import stable_zip
+from .ooxml import workbook_bytes
 
-_FIXED = datetime(2000, 1, 1)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _HEADER_ROW = 4  # rows 1-2: the legend
@@ -117,9 +115,4 @@ def matrix_xlsx(m: Matrix, *, timestamp: bool = True, now: datetime | None = Non
     taken: set[str] = set()
     for k, b in enumerate(m.branches):
         _branch_sheet(wb.create_sheet(_sheet_name(b.label, taken)), m, k, sections)
-    stamp = (now or (datetime.now() if timestamp else _FIXED)).replace(tzinfo=None)
-    wb.properties.created = stamp
-    wb.properties.creator = "plandiff"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return stable_zip(buf.getvalue(), modified=stamp)
+    return workbook_bytes(wb, timestamp=timestamp, now=now)
