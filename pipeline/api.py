@@ -16,6 +16,7 @@ from reports.docx import comparison_docx
 from reports.frames import TableKind, table_frames
 from reports.html import comparison_html
 from reports.outline import extract_markdown
+from reports.redline import comparison_redline
 from reports.tabular import comparison_csv, comparison_xlsx
 from reports.view import ReportConfig
 
@@ -59,7 +60,9 @@ def render_extract(result: ExtractResult, fmt: str = "json") -> str:
 
 
 def format_for(path: str | Path, default: str = "json") -> str:
-    """The output format a file name asks for (``.md`` → md, ``.json`` → json)."""
+    """The output format a file name asks for (``.md`` → md, ``.json`` → json, ``.redline.docx`` → redline)."""
+    if Path(path).name.lower().endswith(".redline.docx"):
+        return "redline"
     suffix = Path(path).suffix.lower().lstrip(".")
     return {"markdown": "md", "htm": "html"}.get(suffix, suffix) or default
 
@@ -145,11 +148,13 @@ def compare_plans(
     )
 
 
-COMPARE_FORMATS = ("json", "md", "html", "docx", "xlsx", "csv")
+COMPARE_FORMATS = ("json", "md", "html", "docx", "xlsx", "csv", "redline")
 
 
 def render_compare(comparison: Comparison, fmt: str = "json", *, report: ReportConfig | None = None) -> str | bytes:
-    """The comparison in one format: json (``plandiff.compare/1``), md, html, docx, xlsx or csv.
+    """The comparison in one format: json (``plandiff.compare/1``), md, html, docx, xlsx, csv or redline.
+
+    ``redline`` is the new plan as a Word document with tracked changes against the old one.
 
     Text formats come back as ``str``, Office files and CSV (UTF-8 with BOM) as ``bytes``.
     """
@@ -165,6 +170,8 @@ def render_compare(comparison: Comparison, fmt: str = "json", *, report: ReportC
         return comparison_xlsx(comparison, report)
     if fmt == "csv":
         return comparison_csv(comparison, report)
+    if fmt == "redline":
+        return comparison_redline(comparison, report)
     raise ValueError(f"unknown comparison format {fmt!r} (one of {', '.join(COMPARE_FORMATS)})")
 
 

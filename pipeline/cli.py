@@ -169,7 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("files", nargs="+", metavar="FILE", help="OLD NEW, or one side-by-side PDF")
     cp.add_argument("--format", choices=list(api.COMPARE_FORMATS), help="output format (default: from each -o's extension, else json)")
     cp.add_argument(
-        "-o", "--output", action="append", help="output file: .html .docx .xlsx .csv .md .json (repeatable; stdout when absent)"
+        "-o",
+        "--output",
+        action="append",
+        help="output file: .html .docx .redline.docx .xlsx .csv .md .json (repeatable; stdout when absent)",
     )
     cp.add_argument("--old-left", action="store_true", help="print the old plan in the left column")
     cp.add_argument("--title", help="report title (default: the new plan's title + 新旧対照表)")
