@@ -77,7 +77,10 @@ class ArchiveError(PlandiffError):
 
 class UnknownFormatError(PlandiffError):
     reason = "unknown output format"
-    advice = "name the file .json or .md for extract; .html, .docx, .redline.docx, .xlsx, .csv, .md or .json for compare; .xlsx, .html or .json for matrix and history (or pass --format)"
+    advice = (
+        "name the file .json or .md for extract; .html, .docx, .redline.docx, .xlsx, .csv, .md or .json for compare;"
+        " .xlsx, .html or .json for matrix and history (or pass --format)"
+    )
 
 
 class OutputError(PlandiffError):
