@@ -143,9 +143,16 @@ def _table_series(years: Sequence[str], docs: Sequence[Document], word: str, sou
 
 
 def build_history(
-    plans: Sequence[tuple[PlanInfo, Document]], *, config: AlignConfig | None = None, tokenizer: Tokenizer | None = None
+    plans: Sequence[tuple[PlanInfo, Document]],
+    *,
+    config: AlignConfig | None = None,
+    tokenizer: Tokenizer | None = None,
+    comparisons: Sequence[Comparison | None] | None = None,
 ) -> History:
     """The history of one office's plans, given oldest first (one plan per fiscal year).
+
+    ``comparisons[k]``, when given and not None, is plan ``k`` → plan ``k + 1``
+    computed earlier (a batch's stored JSON); the others are computed here.
 
     >>> from pipeline.model import Block, Document, PlanInfo
     >>> kpi = lambda v: Document((Block("kpi", f"１）健診の実施率を{v}以上とする", "■ KPI："),))
@@ -156,9 +163,10 @@ def build_history(
     tok = tokenizer or Tokenizer(mode=(config or AlignConfig()).mode)
     years = tuple(info.year for info, _ in plans)
     docs = [doc for _, doc in plans]
-    comparisons = [compare_documents(docs[k], docs[k + 1], config=config, tokenizer=tok) for k in range(len(docs) - 1)]
+    known = list(comparisons or [None] * (len(docs) - 1))
+    steps = [known[k] or compare_documents(docs[k], docs[k + 1], config=config, tokenizer=tok) for k in range(len(docs) - 1)]
     items: list[HistoryItem] = []
-    for indices, changed in _chains(docs, comparisons):
+    for indices, changed in _chains(docs, steps):
         blocks: tuple[Block | None, ...] = tuple(None if i is None else docs[y].blocks[i] for y, i in enumerate(indices))
         items.append(HistoryItem(blocks, tuple(indices), tuple(years[y] for y in sorted(changed))))
     newest = len(docs) - 1

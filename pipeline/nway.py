@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from diffing import AlignConfig
+from diffing.era import reiwa_years
 from diffing.history import build_history
 from diffing.matrix import build_matrix
 from extractors import ExtractConfig
@@ -98,10 +99,6 @@ def _extract_plan(task: _ExtractTask) -> tuple[PlanInfo, ExtractResult]:
     return plan_info(result), result
 
 
-def _reiwa(year: str) -> int:
-    return int(year.removeprefix("令和").removesuffix("年度"))
-
-
 def history(
     plans: Sequence[str | Path],
     *,
@@ -120,7 +117,7 @@ def history(
     for path, (info, result) in zip(plans, read, strict=True):
         if not info.year:
             raise NoYearError(path)
-        year = _reiwa(info.year)
+        year = reiwa_years(info.year)[0]
         if year in by_year:
             raise DuplicateYearError(path, f"{by_year[year][0]} and {path} are both {info.year}")
         by_year[year] = (path, info, result)

@@ -141,7 +141,7 @@ def _pieces(entry: _Entry) -> list[Piece]:
     return label + body
 
 
-def _table_cells(entry: _Entry) -> list[tuple[str, list[list[list[Piece]]]]]:
+def _table_cells(entry: _Entry) -> list[tuple[str, list[list[Piece]]]]:
     """Rows of a table as (row mark, cells of pieces)."""
     b = entry.block
     if entry.mode in ("ins", "del") or entry.row is None or entry.row.old is None or entry.mode == "plain":
