@@ -12,6 +12,7 @@ import pytest
 from conftest import SAMPLES
 
 from pipeline import api, cli, nway
+from pipeline.exceptions import PlandiffError
 from pipeline.model import Block, Comparison, ExtractResult, Matrix
 from reports.view import ReportConfig
 
@@ -201,6 +202,14 @@ def test_cli_matrix_writes_every_format_and_refuses_bad_input(tmp_path, plans, c
     assert cli.main(["matrix", str(HQ_PDF), str(bad), "--jobs", "1"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "bad.pdf" in err[0]
+
+
+def test_a_bad_branch_read_in_a_worker_is_one_clear_error(tmp_path):
+    bad = tmp_path / "miyagi.pdf"
+    bad.write_bytes(b"%PDF-1.7\n1 0 obj <<")  # truncated
+    with pytest.raises(PlandiffError) as e:
+        nway.matrix(HQ_PDF, [SAMPLES / "sample-r7.plan.pdf", bad], jobs=2)
+    assert str(e.value).startswith(f"{bad}: ") and str(e.value).count(str(bad)) == 1
 
 
 def test_branch_reports_are_headed_by_office(plans):
