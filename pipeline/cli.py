@@ -94,6 +94,9 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     for out in args.output or ():
         api.output_format(out, args.format, nway.MATRIX_FORMATS)  # refuse a bad name before the work
     m, comparisons = nway.matrix(args.hq, args.branches, config=_align(args), extract_config=_reading(args), jobs=args.jobs)
+    for b in m.branches:
+        if b.year != m.hq.year:
+            log.warning("%s: a plan of %s, not of the HQ plan's year %s", b.source, b.year or "no year", m.hq.year or "(none)")
     report = ReportConfig(timestamp=not args.no_timestamp)
     _emit(
         args,
@@ -115,6 +118,9 @@ def cmd_history(args: argparse.Namespace) -> int:
     for out in args.output or ():
         api.output_format(out, args.format, nway.HISTORY_FORMATS)  # refuse a bad name before the work
     h = nway.history(args.plans, config=_align(args), extract_config=_reading(args), jobs=args.jobs)
+    offices = {d.organisation for d in h.documents}
+    if len(offices) > 1:
+        log.warning("the plans are of several offices (%s); history follows one office", "、".join(sorted(offices)))
     _emit(
         args,
         lambda fmt: nway.render_history(h, fmt, timestamp=not args.no_timestamp),
