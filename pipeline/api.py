@@ -21,7 +21,7 @@ from reports.tabular import comparison_csv, comparison_xlsx
 from reports.view import ReportConfig
 
 from .exceptions import InputFormatError, UnknownFormatError
-from .identify import identify
+from .identify import find_org, identify
 from .model import Comparison, ComparisonKind, ExtractResult, PlanInfo
 from .output import write_atomic
 
@@ -94,12 +94,12 @@ def plan_info(result: ExtractResult) -> PlanInfo:
 
 
 def comparison_kind(old_org: str, new_org: str) -> ComparisonKind:
-    """``branch`` when one side is 本部 and the other a 支部, else ``years``.
+    """``branch`` when the old side is 本部 and the new one a 支部 (HQ → branch), else ``years``.
 
     >>> comparison_kind("本部", "宮城支部"), comparison_kind("宮城支部", "宮城支部")
     ('branch', 'years')
     """
-    return "branch" if {old_org, new_org} & {"本部"} and any(o.endswith("支部") for o in (old_org, new_org)) else "years"
+    return "branch" if old_org == "本部" and new_org.endswith("支部") else "years"
 
 
 def compare(
@@ -129,7 +129,9 @@ def compare(
         left, right = both.documents[0], both.documents[1]
         new_doc, old_doc = (left, right) if new_side == "left" else (right, left)
         c = compare_documents(old_doc, new_doc, config=config, old_source=both.source, new_source=both.source)
-        return replace(c, kind=kind or "years")
+        # a 支部 | 本部 table names its columns by office
+        old_org, new_org = find_org(old_doc.label), find_org(new_doc.label)
+        return replace(c, kind=kind or comparison_kind(old_org, new_org), old_organisation=old_org, new_organisation=new_org)
     a, b = extract(old, config=extract_config), extract(new, config=extract_config)
     return compare_plans(a, b, config=config, kind=kind)
 
