@@ -222,3 +222,13 @@ def test_branch_reports_are_headed_by_office(plans):
     assert "本部・支部対照表" in page.xpath("//h1")[0].text_content()
     years = api.compare(HQ_PDF, paths[2], kind="years")
     assert "【新設】" in api.render_compare(years, "html", report=QUIET)
+
+
+def test_cli_compare_kind_overrides_the_offices(plans, capsys):
+    _, paths = plans
+    assert cli.main(["compare", str(HQ_PDF), str(paths[1]), "--format", "md"]) == 0
+    branch = capsys.readouterr().out
+    assert "- 支部: 秋田支部.json" in branch and "## [独自] ・秋田県と協力し" in branch and "[記載なし]" in branch
+    assert cli.main(["compare", str(HQ_PDF), str(paths[1]), "--format", "md", "--kind", "years"]) == 0
+    years = capsys.readouterr().out
+    assert "- 新: 秋田支部.json" in years and "## [新設] ・秋田県と協力し" in years
