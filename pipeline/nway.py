@@ -41,8 +41,11 @@ def parallel_map(fn: Callable[[T], R], tasks: Sequence[T], jobs: int | None = No
     jobs = min(jobs or os.cpu_count() or 1, len(tasks))
     if jobs <= 1:
         return [fn(t) for t in tasks]
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("forkserver")) as pool:
-        return list(pool.map(fn, tasks))
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__])  # the server imports plandiff once; each worker forks from it ready
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        # a few tasks per message: a comparison of two stored JSON files is quicker than its round trip
+        return list(pool.map(fn, tasks, chunksize=max(1, len(tasks) // (4 * jobs))))
 
 
 @dataclass(frozen=True, slots=True)
