@@ -48,7 +48,7 @@ def _group(b: Block) -> str:
     return b.kind if b.kind in ("heading", "table") else "item"
 
 
-def _sections(blocks: Sequence[Block]) -> list[int]:
+def sections_of(blocks: Sequence[Block]) -> list[int]:
     """For each block, the index of the heading it sits under (-1 before the first)."""
     out, cur = [], -1
     for i, b in enumerate(blocks):
@@ -69,7 +69,7 @@ class _Side:
 
     @classmethod
     def of(cls, blocks: Sequence[Block]) -> _Side:
-        return cls(blocks, [block_key(b) for b in blocks], [normalize_text(b.label) for b in blocks], _sections(blocks))
+        return cls(blocks, [block_key(b) for b in blocks], [normalize_text(b.label) for b in blocks], sections_of(blocks))
 
     def bodies(self) -> dict[int, list[int]]:
         """The items (not headings) under each heading index (-1: before the first)."""
@@ -152,7 +152,7 @@ def _renumbered(a: Block, b: Block) -> bool:
     return not (set(la) <= _BULLETS and set(lb) <= _BULLETS)
 
 
-def _section_name(blocks: Sequence[Block], sections: Sequence[int], i: int) -> str:
+def section_name(blocks: Sequence[Block], sections: Sequence[int], i: int) -> str:
     h = sections[i] if blocks[i].kind != "heading" else i
     return f"{blocks[h].label}{blocks[h].text}" if h >= 0 else "(冒頭)"
 
@@ -192,13 +192,16 @@ def compare_documents(
         same = old_side.keys[p.old] == new_side.keys[p.new]
         reason = p.reason
         if moved:
-            reason = f"moved from {_section_name(ob, old_side.sections, p.old)} to {_section_name(nb, new_side.sections, p.new)}"
+            reason = f"moved from {section_name(ob, old_side.sections, p.old)} to {section_name(nb, new_side.sections, p.new)}"
         if same:
             return CompareRow("moved" if moved else "unchanged", a, b, p.old, p.new, 1.0, _renumbered(a, b), reason=reason)
         ta, tb = tok.tokenize(block_text(a)), tok.tokenize(block_text(b))
         changes, numbers = diff_tokens(ta, tb)
+        notation = notation_only(ta, tb)
         if a.kind == "table":
             numbers = table_number_changes(a.rows, b.rows)
+        elif notation:
+            numbers = ()  # 2025（令和７）年度 → 令和７年度 is the same year, not a changed number
         return CompareRow(
             "moved" if moved else "changed",
             a,
@@ -207,7 +210,7 @@ def compare_documents(
             p.new,
             p.score,
             _renumbered(a, b),
-            notation_only(ta, tb),
+            notation,
             changes,
             numbers,
             reason,

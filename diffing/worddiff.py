@@ -7,6 +7,7 @@ from difflib import SequenceMatcher
 
 from pipeline.model import NumberChange, TextChange
 
+from .era import canonical_eras
 from .tokens import Token
 
 
@@ -51,11 +52,14 @@ def number_changes(old: Sequence[Token], new: Sequence[Token]) -> tuple[NumberCh
 
 
 def notation_only(old: Sequence[Token], new: Sequence[Token]) -> bool:
-    """True when the texts differ only in notation (取組/取り組み, 子ども/子供).
+    """True when the texts differ only in notation (取組/取り組み, 子ども/子供, 2025（令和７）年度/R7年度).
 
     >>> from diffing.tokens import Tokenizer
     >>> t = Tokenizer()
     >>> notation_only(t.tokenize("取組を進める"), t.tokenize("取り組みを進める"))
     True
+    >>> notation_only(t.tokenize("2025（令和７）年度から"), t.tokenize("R7年度から"))
+    True
     """
-    return [t.norm for t in old if t.key] == [t.norm for t in new if t.key]
+    a, b = [t.norm for t in old if t.key], [t.norm for t in new if t.key]
+    return a == b or canonical_eras("".join(a)) == canonical_eras("".join(b))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -15,11 +16,13 @@ from reports.docx import comparison_docx
 from reports.frames import TableKind, table_frames
 from reports.html import comparison_html
 from reports.outline import extract_markdown
+from reports.redline import comparison_redline
 from reports.tabular import comparison_csv, comparison_xlsx
 from reports.view import ReportConfig
 
 from .exceptions import InputFormatError, UnknownFormatError
-from .model import Comparison, ExtractResult
+from .identify import find_org, identify
+from .model import Comparison, ComparisonKind, ExtractResult, PlanInfo
 from .output import write_atomic
 
 
@@ -57,7 +60,9 @@ def render_extract(result: ExtractResult, fmt: str = "json") -> str:
 
 
 def format_for(path: str | Path, default: str = "json") -> str:
-    """The output format a file name asks for (``.md`` → md, ``.json`` → json)."""
+    """The output format a file name asks for (``.md`` → md, ``.json`` → json, ``.redline.docx`` → redline)."""
+    if Path(path).name.lower().endswith(".redline.docx"):
+        return "redline"
     suffix = Path(path).suffix.lower().lstrip(".")
     return {"markdown": "md", "htm": "html"}.get(suffix, suffix) or default
 
@@ -81,6 +86,22 @@ def write_extract(result: ExtractResult, out: str | Path, fmt: str | None = None
 NewSide = Literal["left", "right"]
 
 
+def plan_info(result: ExtractResult) -> PlanInfo:
+    """File, column label, office and fiscal year of an extraction's first document, read from its own text."""
+    who = identify(result)
+    label = result.documents[0].label if result.documents else ""
+    return PlanInfo(result.source, label, who.org, who.fiscal_year)
+
+
+def comparison_kind(old_org: str, new_org: str) -> ComparisonKind:
+    """``branch`` when the old side is 本部 and the new one a 支部 (HQ → branch), else ``years``.
+
+    >>> comparison_kind("本部", "宮城支部"), comparison_kind("宮城支部", "宮城支部")
+    ('branch', 'years')
+    """
+    return "branch" if old_org == "本部" and new_org.endswith("支部") else "years"
+
+
 def compare(
     old: str | Path | None,
     new: str | Path,
@@ -88,16 +109,18 @@ def compare(
     config: AlignConfig | None = None,
     extract_config: ExtractConfig | None = None,
     new_side: NewSide = "left",
+    kind: ComparisonKind | None = None,
 ) -> Comparison:
     """Compare two plans (PDFs or extraction JSON), or the two columns of one side-by-side PDF.
 
     With ``old=None``, ``new`` is one side-by-side table: by default its left
     column is the new plan and its right column the old one, as 新旧対照表 print
-    them (``new_side="right"`` flips it).
+    them (``new_side="right"`` flips it).  ``kind`` is ``years`` or ``branch``
+    (HQ → branch); by default it follows the two plans' offices.
 
     >>> c = compare("samples/sample-r6.plan.pdf", "samples/sample-r7.plan.pdf")
-    >>> c.summary["unchanged"] > c.summary["changed"] > 0
-    True
+    >>> c.summary["unchanged"] > c.summary["changed"] > 0, c.kind
+    (True, 'years')
     """
     if old is None:
         both = extract(new, config=extract_config)
@@ -105,16 +128,35 @@ def compare(
             raise InputFormatError(new, f"a {both.layout} PDF has one document; pass the old and the new plan")
         left, right = both.documents[0], both.documents[1]
         new_doc, old_doc = (left, right) if new_side == "left" else (right, left)
-        return compare_documents(old_doc, new_doc, config=config, old_source=both.source, new_source=both.source)
+        c = compare_documents(old_doc, new_doc, config=config, old_source=both.source, new_source=both.source)
+        # a 支部 | 本部 table names its columns by office
+        old_org, new_org = find_org(old_doc.label), find_org(new_doc.label)
+        return replace(c, kind=kind or comparison_kind(old_org, new_org), old_organisation=old_org, new_organisation=new_org)
     a, b = extract(old, config=extract_config), extract(new, config=extract_config)
-    return compare_documents(a.documents[0], b.documents[0], config=config, old_source=a.source, new_source=b.source)
+    return compare_plans(a, b, config=config, kind=kind)
 
 
-COMPARE_FORMATS = ("json", "md", "html", "docx", "xlsx", "csv")
+def compare_plans(
+    old: ExtractResult, new: ExtractResult, *, config: AlignConfig | None = None, kind: ComparisonKind | None = None
+) -> Comparison:
+    """Compare the first documents of two extractions, named by their offices."""
+    oi, ni = plan_info(old), plan_info(new)
+    c = compare_documents(old.documents[0], new.documents[0], config=config, old_source=old.source, new_source=new.source)
+    return replace(
+        c,
+        kind=kind or comparison_kind(oi.organisation, ni.organisation),
+        old_organisation=oi.organisation,
+        new_organisation=ni.organisation,
+    )
+
+
+COMPARE_FORMATS = ("json", "md", "html", "docx", "xlsx", "csv", "redline")
 
 
 def render_compare(comparison: Comparison, fmt: str = "json", *, report: ReportConfig | None = None) -> str | bytes:
-    """The comparison in one format: json (``plandiff.compare/1``), md, html, docx, xlsx or csv.
+    """The comparison in one format: json (``plandiff.compare/1``), md, html, docx, xlsx, csv or redline.
+
+    ``redline`` is the new plan as a Word document with tracked changes against the old one.
 
     Text formats come back as ``str``, Office files and CSV (UTF-8 with BOM) as ``bytes``.
     """
@@ -130,6 +172,8 @@ def render_compare(comparison: Comparison, fmt: str = "json", *, report: ReportC
         return comparison_xlsx(comparison, report)
     if fmt == "csv":
         return comparison_csv(comparison, report)
+    if fmt == "redline":
+        return comparison_redline(comparison, report)
     raise ValueError(f"unknown comparison format {fmt!r} (one of {', '.join(COMPARE_FORMATS)})")
 
 

@@ -31,7 +31,7 @@ from extractors import ExtractConfig
 from . import __version__
 from .exceptions import ArchiveError, PlandiffError
 from .identify import identify
-from .model import Document, ExtractResult
+from .model import ExtractResult
 from .output import write_atomic
 
 MANIFEST_SCHEMA = "plandiff.manifest/1"
@@ -107,10 +107,11 @@ class BatchResult:
     out: Path
     files: list[FileRecord]
     comparisons: list[ComparisonRecord]
+    reports: list[Any] = field(default_factory=list)  # matrices and histories (pipeline.batch_nway.NwayRecord)
 
     @property
-    def failed(self) -> list[FileRecord | ComparisonRecord]:
-        return [r for r in [*self.files, *self.comparisons] if r.status == "failed"]
+    def failed(self) -> list[Any]:
+        return [r for r in [*self.files, *self.comparisons, *self.reports] if r.status == "failed"]
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -175,25 +176,21 @@ class _CompareTask:
     formats: tuple[str, ...]
 
 
-def _load_document(path: Path) -> tuple[Document, str]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    result = ExtractResult.from_dict(data)
-    return result.documents[0], result.source
+def load_extraction(path: Path) -> ExtractResult:
+    """An extraction the batch wrote earlier (its ``.json`` beside the mirrored PDF)."""
+    return ExtractResult.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
 def compare_pair(task: _CompareTask) -> ComparisonRecord:
     """Compare two extracted plans and write the reports; never raises."""
-    from diffing import compare_documents
-
-    from .api import write_compare
+    from .api import compare_plans, write_compare
 
     t0 = time.perf_counter()
     rec = task.record
     out = Path(task.out)
     try:
-        old, old_src = _load_document(out / _outputs_for(rec.old)[0])
-        new, new_src = _load_document(out / _outputs_for(rec.new)[0])
-        comparison = compare_documents(old, new, old_source=old_src, new_source=new_src)
+        old, new = load_extraction(out / _outputs_for(rec.old)[0]), load_extraction(out / _outputs_for(rec.new)[0])
+        comparison = compare_plans(old, new, kind="branch" if rec.pairing == "hq" else "years")
         outputs = tuple(f"comparisons/{rec.name}.{fmt}" for fmt in task.formats)
         for rel in outputs:
             write_compare(comparison, out / rel)
@@ -335,6 +332,7 @@ def write_manifest(result: BatchResult) -> None:
         "archive": str(result.archive),
         "files": [asdict(r) for r in files],
         "comparisons": [asdict(c) for c in sorted(result.comparisons, key=lambda c: c.name)],
+        "reports": [asdict(r) for r in sorted(result.reports, key=lambda r: (r.kind, r.name))],
     }
     write_atomic(result.out / "manifest.json", json.dumps(data, ensure_ascii=False, indent=1) + "\n")
     buf = io.StringIO()
@@ -364,8 +362,8 @@ def find_pdfs(archive: Path, out: Path) -> list[Path]:
     return sorted(p for p in archive.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file() and out_abs not in p.resolve().parents)
 
 
-def plan_comparisons(files: Iterable[FileRecord]) -> list[ComparisonRecord]:
-    """Each office's consecutive years, and each branch against the HQ plan of its year.
+def chosen_plans(files: Iterable[FileRecord]) -> dict[tuple[str, int], FileRecord]:
+    """The plan standing for each (office, Reiwa year).
 
     Where an office has several plans for one year (another rendering, a
     field-table version), a single-column plan stands for that year, the
@@ -375,15 +373,31 @@ def plan_comparisons(files: Iterable[FileRecord]) -> list[ComparisonRecord]:
     for r in sorted(files, key=lambda r: (r.layout != "plan", r.file)):
         if r.status in ("ok", "skipped") and r.kind == "plan" and r.year and r.organisation != "不明":
             chosen.setdefault((r.organisation, _reiwa(r.year)), r)
+    return chosen
+
+
+def plan_comparisons(files: Iterable[FileRecord]) -> list[ComparisonRecord]:
+    """Each office's consecutive years, and each branch against the HQ plan of its year (see :func:`chosen_plans`)."""
+    chosen = chosen_plans(files)
     out: list[ComparisonRecord] = []
     for (org, year), new in sorted(chosen.items()):
         old = chosen.get((org, year - 1))
         if old is not None:
-            out.append(ComparisonRecord(f"{org}_R{year - 1}-R{year}", "year", org, old.file, new.file, old.sha256, new.sha256))
+            out.append(ComparisonRecord(year_name(org, year), "year", org, old.file, new.file, old.sha256, new.sha256))
         hq = chosen.get(("本部", year))
         if org != "本部" and hq is not None:
-            out.append(ComparisonRecord(f"{org}_vs_本部_R{year}", "hq", org, hq.file, new.file, hq.sha256, new.sha256))
+            out.append(ComparisonRecord(hq_name(org, year), "hq", org, hq.file, new.file, hq.sha256, new.sha256))
     return out
+
+
+def year_name(org: str, year: int) -> str:
+    """The name of an office's comparison of last year → ``year``."""
+    return f"{org}_R{year - 1}-R{year}"
+
+
+def hq_name(org: str, year: int) -> str:
+    """The name of HQ → branch ``org`` in ``year``."""
+    return f"{org}_vs_本部_R{year}"
 
 
 def _reiwa(year: str) -> int:
@@ -430,7 +444,11 @@ def run_batch(
         progress.close()
         write_manifest(result)
     if config.compare:
+        from .batch_nway import write_reports
+
         _compare_all(result, prev_comps, config)
+        write_reports(result, config)
+        write_manifest(result)
     write_index(result)
     return result
 
@@ -469,6 +487,7 @@ def write_index(result: BatchResult) -> None:
             title="事業計画アーカイブ",
             files=sorted(result.files, key=lambda r: r.file),
             comparisons=sorted(result.comparisons, key=lambda c: c.name),
+            reports=sorted(result.reports, key=lambda r: (r.kind, r.name)),
             counts=result.counts(),
             archive=str(result.archive),
             version=__version__,

@@ -12,7 +12,7 @@ from diffing import AlignConfig
 from extractors import ExtractConfig
 from reports.view import ReportConfig
 
-from . import __version__, api
+from . import __version__, api, nway
 from .batch import BatchConfig, run_batch
 from .exceptions import PlandiffError
 
@@ -33,6 +33,14 @@ def _emit(args: argparse.Namespace, render: Callable[[str], str | bytes], write:
         log.info("wrote %s", out)
 
 
+def _align(args: argparse.Namespace) -> AlignConfig:
+    return AlignConfig(score_cutoff=args.score_cutoff, mode=args.mode)
+
+
+def _reading(args: argparse.Namespace) -> ExtractConfig:
+    return ExtractConfig(layout=args.layout, max_pages=args.max_pages, source=args.source)
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     """Read a plan PDF into its item tree.
 
@@ -42,8 +50,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     """
     for out in args.output or ():
         api.output_format(out, args.format, api.EXTRACT_FORMATS)  # refuse a bad name before the work
-    config = ExtractConfig(layout=args.layout, max_pages=args.max_pages, source=args.source)
-    result = api.extract(args.file, config=config)
+    result = api.extract(args.file, config=_reading(args))
     for w in result.warnings:
         log.warning("%s: %s", args.file, w)
     _emit(args, lambda fmt: api.render_extract(result, fmt), lambda out, fmt: api.write_extract(result, out, fmt))
@@ -65,14 +72,59 @@ def cmd_compare(args: argparse.Namespace) -> int:
     for out in args.output or ():
         api.output_format(out, args.format, api.COMPARE_FORMATS)  # refuse a bad name before the work
     old, new = (None, args.files[0]) if len(args.files) == 1 else (args.files[0], args.files[1])
-    config = AlignConfig(score_cutoff=args.score_cutoff, mode=args.mode)
-    extract_config = ExtractConfig(layout=args.layout, max_pages=args.max_pages, source=args.source)
-    comparison = api.compare(old, new, config=config, extract_config=extract_config, new_side=args.new_side)
+    comparison = api.compare(old, new, config=_align(args), extract_config=_reading(args), new_side=args.new_side, kind=args.kind)
     report = ReportConfig(title=args.title, old_left=args.old_left, remarks=not args.no_remarks, timestamp=not args.no_timestamp)
     _emit(
         args,
         lambda fmt: api.render_compare(comparison, fmt, report=report),
         lambda out, fmt: api.write_compare(comparison, out, fmt, report=report),
+    )
+    return 0
+
+
+def cmd_matrix(args: argparse.Namespace) -> int:
+    """HQ against every branch: how each branch carries each HQ item (同文, 変更, 移動, 記載なし, 独自).
+
+    HQ and each BRANCH are plan PDFs or extraction JSON; branches are named
+    from their own text.  An HTML matrix writes each branch's 対照表 beside it.
+
+    example:
+      plandiff matrix hq.pdf miyagi.pdf akita.pdf -o matrix.xlsx -o matrix.html -o matrix.json
+    """
+    for out in args.output or ():
+        api.output_format(out, args.format, nway.MATRIX_FORMATS)  # refuse a bad name before the work
+    m, comparisons = nway.matrix(args.hq, args.branches, config=_align(args), extract_config=_reading(args), jobs=args.jobs)
+    for b in m.branches:
+        if b.year != m.hq.year:
+            log.warning("%s: a plan of %s, not of the HQ plan's year %s", b.source, b.year or "no year", m.hq.year or "(none)")
+    report = ReportConfig(timestamp=not args.no_timestamp)
+    _emit(
+        args,
+        lambda fmt: nway.render_matrix(m, fmt, timestamp=report.timestamp),
+        lambda out, fmt: nway.write_matrix(m, comparisons, out, fmt, report=report),
+    )
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """One office's plans over years: each item year by year, KPI targets and budget lines as series.
+
+    Plans are ordered by the fiscal year each one names (not the argument
+    order); two plans of one year are refused.
+
+    example:
+      plandiff history r5.pdf r6.pdf r7.pdf -o history.xlsx -o history.html -o history.json
+    """
+    for out in args.output or ():
+        api.output_format(out, args.format, nway.HISTORY_FORMATS)  # refuse a bad name before the work
+    h = nway.history(args.plans, config=_align(args), extract_config=_reading(args), jobs=args.jobs)
+    offices = {d.organisation for d in h.documents}
+    if len(offices) > 1:
+        log.warning("the plans are of several offices (%s); history follows one office", "、".join(sorted(offices)))
+    _emit(
+        args,
+        lambda fmt: nway.render_history(h, fmt, timestamp=not args.no_timestamp),
+        lambda out, fmt: nway.write_history(h, out, fmt, timestamp=not args.no_timestamp),
     )
     return 0
 
@@ -93,7 +145,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         force=args.force,
         compare=args.compare,
         formats=tuple(args.report_format or ("html", "json")),
-        extract=ExtractConfig(layout=args.layout, max_pages=args.max_pages, source=args.source),
+        extract=_reading(args),
         progress=False if args.quiet else None,
     )
     result = run_batch(args.archive, args.output, config=config)
@@ -123,15 +175,36 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("files", nargs="+", metavar="FILE", help="OLD NEW, or one side-by-side PDF")
     cp.add_argument("--format", choices=list(api.COMPARE_FORMATS), help="output format (default: from each -o's extension, else json)")
     cp.add_argument(
-        "-o", "--output", action="append", help="output file: .html .docx .xlsx .csv .md .json (repeatable; stdout when absent)"
+        "-o",
+        "--output",
+        action="append",
+        help="output file: .html .docx .redline.docx .xlsx .csv .md .json (repeatable; stdout when absent)",
     )
     cp.add_argument("--old-left", action="store_true", help="print the old plan in the left column")
     cp.add_argument("--title", help="report title (default: the new plan's title + 新旧対照表)")
     cp.add_argument("--no-remarks", action="store_true", help="leave out the 備考 column")
     cp.add_argument("--no-timestamp", action="store_true", help="no creation time in reports (byte-identical reruns)")
     cp.add_argument("--new-side", choices=["left", "right"], default="left", help="which column of a side-by-side PDF is new")
+    cp.add_argument(
+        "--kind",
+        choices=["years", "branch"],
+        help="two years (新 | 旧) or HQ → branch (支部 | 本部, 独自); default: from the plans' offices",
+    )
     cp.add_argument("--score-cutoff", type=float, default=AlignConfig().score_cutoff, help="least similarity for one item (0-1)")
     cp.add_argument("--mode", choices=["A", "B", "C"], default="C", help="Sudachi split mode for word diffs")
+
+    mx = _command(sub, cmd_matrix, "HQ against every branch plan: one column per branch")
+    mx.add_argument("hq", metavar="HQ", help="the HQ plan (PDF or extraction JSON)")
+    mx.add_argument("branches", nargs="+", metavar="BRANCH", help="branch plans of the same year")
+    hi = _command(sub, cmd_history, "one office's plans over years: items, KPI series, budget lines")
+    hi.add_argument("plans", nargs="+", metavar="PLAN", help="plans of one office, any order")
+    for p, formats in ((mx, nway.MATRIX_FORMATS), (hi, nway.HISTORY_FORMATS)):
+        p.add_argument("--format", choices=list(formats), help="output format (default: from each -o's extension, else json)")
+        p.add_argument("-o", "--output", action="append", help="output file: .xlsx .html .json (repeatable; stdout when absent)")
+        p.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
+        p.add_argument("--no-timestamp", action="store_true", help="no creation time in reports (byte-identical reruns)")
+        p.add_argument("--score-cutoff", type=float, default=AlignConfig().score_cutoff, help="least similarity for one item (0-1)")
+        p.add_argument("--mode", choices=["A", "B", "C"], default="C", help="Sudachi split mode for word diffs")
 
     bp = _command(sub, cmd_batch, "convert a whole archive of plan PDFs (and compare them)")
     bp.add_argument("archive", help="directory holding the PDFs (searched recursively)")

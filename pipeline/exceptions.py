@@ -25,6 +25,10 @@ class PlandiffError(Exception):
             msg += f"; {self.advice}"
         super().__init__(msg)
 
+    def __reduce__(self) -> tuple[type[PlandiffError], tuple[str, str]]:
+        # rebuilt from (path, detail) when it crosses from a worker process
+        return (type(self), (self.path, self.detail))
+
 
 class NotAPdfError(PlandiffError):
     reason = "not a PDF file"
@@ -73,9 +77,22 @@ class ArchiveError(PlandiffError):
 
 class UnknownFormatError(PlandiffError):
     reason = "unknown output format"
-    advice = "name the file .json or .md for extract; .html, .docx, .xlsx, .csv, .md or .json for compare (or pass --format)"
+    advice = (
+        "name the file .json or .md for extract; .html, .docx, .redline.docx, .xlsx, .csv, .md or .json for compare;"
+        " .xlsx, .html or .json for matrix and history (or pass --format)"
+    )
 
 
 class OutputError(PlandiffError):
     reason = "cannot write the output file"
     advice = "check the directory exists and is writable"
+
+
+class DuplicateYearError(PlandiffError):
+    reason = "two plans of one office for the same fiscal year"
+    advice = "pass one plan per year to history"
+
+
+class NoYearError(PlandiffError):
+    reason = "no fiscal year (令和N年度) found in the plan's title or first lines"
+    advice = "pass plans whose cover names their year"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from diffing.era import reiwa_years
 
 from .model import ExtractResult
 
@@ -59,8 +60,6 @@ PREFECTURES = [
 ]
 _BRANCH = re.compile("(" + "|".join(sorted(PREFECTURES, key=len, reverse=True)) + ")支部")
 _ANY_BRANCH = re.compile(r"([\u30A0-\u30FF\u4E00-\u9FFF]{2,6})支部")
-_REIWA = re.compile(r"令和\s*([0-9]+|元)\s*[）)]?\s*年度?")
-_WESTERN = re.compile(r"(20[0-9]{2})\s*[（(]\s*令和\s*([0-9]+|元)\s*[）)]\s*年度")
 _HQ = re.compile(r"本部|全国健康保険協会(?!.{0,6}支部)")
 
 
@@ -75,10 +74,6 @@ class Identity:
     @property
     def fiscal_year(self) -> str:
         return f"令和{self.year}年度" if self.year else ""
-
-
-def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
 
 
 def find_org(text: str) -> str:
@@ -97,19 +92,12 @@ def find_org(text: str) -> str:
 
 
 def find_years(text: str) -> list[int]:
-    """Every Reiwa fiscal year named in a text, in order (2025（令和７）年度 counts once).
+    """Every Reiwa fiscal year named in a text, in order (2025（令和７）年度 counts once; R7年度, 令和元年 too).
 
     >>> find_years("2025（令和７）年度 事業計画（令和６年度との比較）")
     [7, 6]
     """
-    t = _nfkc(text)
-    out: list[int] = []
-    for m in _WESTERN.finditer(t):
-        out.append(1 if m.group(2) == "元" else int(m.group(2)))
-    t = _WESTERN.sub(" ", t)
-    for m in _REIWA.finditer(t):
-        out.append(1 if m.group(1) == "元" else int(m.group(1)))
-    return out
+    return reiwa_years(text)
 
 
 def identify(result: ExtractResult) -> Identity:

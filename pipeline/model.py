@@ -208,6 +208,10 @@ class TextChange:
     def to_dict(self) -> dict[str, str]:
         return {"op": self.op, "old": self.old, "new": self.new}
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TextChange:
+        return cls(d["op"], d.get("old", ""), d.get("new", ""))
+
 
 @dataclass(frozen=True, slots=True)
 class NumberChange:
@@ -218,6 +222,19 @@ class NumberChange:
 
     def to_dict(self) -> dict[str, str]:
         return {"old": self.old, "new": self.new}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> NumberChange:
+        return cls(d.get("old", ""), d.get("new", ""))
+
+
+def _side(b: Block | None, i: int | None) -> dict[str, Any] | None:
+    """A block with its index in its document, as the N-way schemas print it."""
+    return None if b is None else {**b.to_dict(), "index": i}
+
+
+def _unside(d: dict[str, Any] | None) -> tuple[Block | None, int | None]:
+    return (None, None) if d is None else (Block.from_dict(d), d.get("index"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,31 +254,58 @@ class CompareRow:
     reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        def side(b: Block | None, i: int | None) -> dict[str, Any] | None:
-            return None if b is None else {**b.to_dict(), "index": i}
-
         return {
             "status": self.status,
             "similarity": round(self.similarity, 4),
             "renumbered": self.renumbered,
             "notation_only": self.notation_only,
-            "old": side(self.old, self.old_index),
-            "new": side(self.new, self.new_index),
+            "old": _side(self.old, self.old_index),
+            "new": _side(self.new, self.new_index),
             "changes": [c.to_dict() for c in self.changes],
             "numbers": [n.to_dict() for n in self.numbers],
             "reason": self.reason,
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> CompareRow:
+        if d.get("status") not in STATUSES:
+            raise ValueError(f"unknown row status {d.get('status')!r}")
+        old, old_index = _unside(d.get("old"))
+        new, new_index = _unside(d.get("new"))
+        return cls(
+            d["status"],
+            old,
+            new,
+            old_index,
+            new_index,
+            float(d.get("similarity", 1.0)),
+            bool(d.get("renumbered")),
+            bool(d.get("notation_only")),
+            tuple(TextChange.from_dict(c) for c in d.get("changes", ())),
+            tuple(NumberChange.from_dict(n) for n in d.get("numbers", ())),
+            d.get("reason", ""),
+        )
+
+
+ComparisonKind = Literal["years", "branch"]
+
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
-    """Two documents aligned item by item (schema ``plandiff.compare/1``)."""
+    """Two documents aligned item by item (schema ``plandiff.compare/1``).
+
+    ``kind`` is ``"years"`` (last year → this year, 新 | 旧) or ``"branch"``
+    (HQ → a branch of the same year, 支部 | 本部: a branch-only item is its own, 独自).
+    """
 
     old: Document
     new: Document
     rows: tuple[CompareRow, ...]
     old_source: str = ""
     new_source: str = ""
+    kind: ComparisonKind = "years"
+    old_organisation: str = ""
+    new_organisation: str = ""
 
     @property
     def summary(self) -> dict[str, int]:
@@ -273,8 +317,244 @@ class Comparison:
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema": COMPARE_SCHEMA,
-            "old": {"source": self.old_source, "label": self.old.label, "title": self.old.title},
-            "new": {"source": self.new_source, "label": self.new.label, "title": self.new.title},
+            "kind": self.kind,
+            "old": {"source": self.old_source, "label": self.old.label, "title": self.old.title, "organisation": self.old_organisation},
+            "new": {"source": self.new_source, "label": self.new.label, "title": self.new.title, "organisation": self.new_organisation},
             "rows": [r.to_dict() for r in self.rows],
             "summary": self.summary,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Comparison:
+        """Load a ``plandiff.compare/1`` document back; both documents are rebuilt from the rows.
+
+        Every block of both documents is in exactly one row, with its index.
+        """
+        if d.get("schema") != COMPARE_SCHEMA:
+            raise ValueError(f"not a {COMPARE_SCHEMA} document (schema={d.get('schema')!r})")
+        rows = tuple(CompareRow.from_dict(r) for r in d.get("rows", ()))
+
+        def document(side: str) -> Document:
+            head = d.get(side) or {}
+            pairs = [(r.old_index, r.old) if side == "old" else (r.new_index, r.new) for r in rows]
+            blocks = tuple(b for _, b in sorted(((i, b) for i, b in pairs if b is not None and i is not None), key=lambda p: p[0]))
+            return Document(blocks, head.get("title", ""), head.get("label", ""))
+
+        kind = d.get("kind", "years")
+        if kind not in ("years", "branch"):
+            raise ValueError(f"unknown comparison kind {kind!r}")
+        return cls(
+            document("old"),
+            document("new"),
+            rows,
+            (d.get("old") or {}).get("source", ""),
+            (d.get("new") or {}).get("source", ""),
+            kind,
+            (d.get("old") or {}).get("organisation", ""),
+            (d.get("new") or {}).get("organisation", ""),
+        )
+
+
+# -- beyond two documents: HQ × branches, one office over years --------------
+
+MatrixStatus = Literal["same", "changed", "moved", "omitted", "own"]
+MATRIX_STATUSES: tuple[str, ...] = ("same", "changed", "moved", "omitted", "own")
+MATRIX_SCHEMA = "plandiff.matrix/1"
+HISTORY_SCHEMA = "plandiff.history/1"
+
+
+@dataclass(frozen=True, slots=True)
+class PlanInfo:
+    """Which plan a column of an N-way result is: its file, column label, office and fiscal year."""
+
+    source: str
+    label: str = ""
+    organisation: str = ""
+    year: str = ""  # 令和N年度
+
+    def to_dict(self) -> dict[str, str]:
+        return {"source": self.source, "label": self.label, "organisation": self.organisation, "year": self.year}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> PlanInfo:
+        return cls(d.get("source", ""), d.get("label", ""), d.get("organisation", ""), d.get("year", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixCell:
+    """How one branch carries one HQ item (or one of its own items).
+
+    ``row`` is the index of the row in that branch's comparison with HQ (the
+    report's anchor ``r{row + 1}``); ``where`` names the section a moved item
+    went to.
+    """
+
+    status: MatrixStatus
+    block: Block | None
+    index: int | None
+    similarity: float = 1.0
+    notation_only: bool = False
+    changes: tuple[TextChange, ...] = ()
+    numbers: tuple[NumberChange, ...] = ()
+    where: str = ""
+    row: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "block": _side(self.block, self.index),
+            "similarity": round(self.similarity, 4),
+            "notation_only": self.notation_only,
+            "changes": [c.to_dict() for c in self.changes],
+            "numbers": [n.to_dict() for n in self.numbers],
+            "where": self.where,
+            "row": self.row,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> MatrixCell:
+        if d.get("status") not in MATRIX_STATUSES:
+            raise ValueError(f"unknown matrix status {d.get('status')!r}")
+        block, index = _unside(d.get("block"))
+        return cls(
+            d["status"],
+            block,
+            index,
+            float(d.get("similarity", 1.0)),
+            bool(d.get("notation_only")),
+            tuple(TextChange.from_dict(c) for c in d.get("changes", ())),
+            tuple(NumberChange.from_dict(n) for n in d.get("numbers", ())),
+            d.get("where", ""),
+            d.get("row"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixRow:
+    """One HQ item and a cell per branch, or (``hq`` None) one branch's own item."""
+
+    hq: Block | None
+    hq_index: int | None
+    cells: tuple[MatrixCell | None, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"hq": _side(self.hq, self.hq_index), "cells": [None if c is None else c.to_dict() for c in self.cells]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> MatrixRow:
+        hq, index = _unside(d.get("hq"))
+        return cls(hq, index, tuple(None if c is None else MatrixCell.from_dict(c) for c in d.get("cells", ())))
+
+
+@dataclass(frozen=True, slots=True)
+class Matrix:
+    """The HQ plan against every branch plan of its year (schema ``plandiff.matrix/1``)."""
+
+    hq: PlanInfo
+    branches: tuple[PlanInfo, ...]
+    rows: tuple[MatrixRow, ...]
+
+    @property
+    def hq_items(self) -> int:
+        return sum(1 for r in self.rows if r.hq is not None)
+
+    @property
+    def summary(self) -> tuple[dict[str, int], ...]:
+        """Per branch: how many HQ items it carries verbatim, localised, moved, omitted, and its own items."""
+        out = [dict.fromkeys(MATRIX_STATUSES, 0) for _ in self.branches]
+        for r in self.rows:
+            for k, c in enumerate(r.cells):
+                if c is not None:
+                    out[k][c.status] += 1
+        return tuple(out)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": MATRIX_SCHEMA,
+            "hq": self.hq.to_dict(),
+            "branches": [b.to_dict() for b in self.branches],
+            "hq_items": self.hq_items,
+            "rows": [r.to_dict() for r in self.rows],
+            "summary": list(self.summary),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Matrix:
+        if d.get("schema") != MATRIX_SCHEMA:
+            raise ValueError(f"not a {MATRIX_SCHEMA} document (schema={d.get('schema')!r})")
+        return cls(
+            PlanInfo.from_dict(d.get("hq") or {}),
+            tuple(PlanInfo.from_dict(b) for b in d.get("branches", ())),
+            tuple(MatrixRow.from_dict(r) for r in d.get("rows", ())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryItem:
+    """One item followed through the years: its block each year (None where absent)."""
+
+    blocks: tuple[Block | None, ...]
+    indices: tuple[int | None, ...]
+    changed_in: tuple[str, ...] = ()  # years whose text differs from the year before
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """A KPI target or a budget line, year by year.
+
+    ``values`` holds the printed figure per year (None where absent), ``unit``
+    its unit (％, 千円 …), ``wording_changed`` the years its wording (the text
+    around the figure) changed; ``source`` is ``kpi`` (a KPI statement),
+    ``kpi-table`` or ``budget``.
+    """
+
+    name: str
+    unit: str
+    values: tuple[str | None, ...]
+    source: str = "kpi"
+    wording_changed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """One office's plans of several years, oldest first (schema ``plandiff.history/1``)."""
+
+    years: tuple[str, ...]
+    documents: tuple[PlanInfo, ...]
+    items: tuple[HistoryItem, ...]
+    kpis: tuple[Series, ...] = ()
+    budgets: tuple[Series, ...] = ()
+
+    def first(self, item: HistoryItem) -> str:
+        return next(y for y, b in zip(self.years, item.blocks, strict=True) if b is not None)
+
+    def last(self, item: HistoryItem) -> str:
+        return [y for y, b in zip(self.years, item.blocks, strict=True) if b is not None][-1]
+
+    def to_dict(self) -> dict[str, Any]:
+        def series(s: Series) -> dict[str, Any]:
+            return {
+                "name": s.name,
+                "unit": s.unit,
+                "source": s.source,
+                "values": dict(zip(self.years, s.values, strict=True)),
+                "wording_changed": list(s.wording_changed),
+            }
+
+        return {
+            "schema": HISTORY_SCHEMA,
+            "organisation": self.documents[-1].organisation if self.documents else "",
+            "years": list(self.years),
+            "documents": [d.to_dict() for d in self.documents],
+            "items": [
+                {
+                    "years": {y: _side(b, i) for y, b, i in zip(self.years, it.blocks, it.indices, strict=True)},
+                    "first": self.first(it),
+                    "last": self.last(it),
+                    "changed_in": list(it.changed_in),
+                }
+                for it in self.items
+            ],
+            "kpis": [series(s) for s in self.kpis],
+            "budgets": [series(s) for s in self.budgets],
         }

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pipeline.model import Block, CompareRow, Comparison
 
 from .mdtext import md_escape
-
-_MARK = {"unchanged": "＝", "changed": "変更", "added": "新設", "deleted": "削除", "moved": "移動"}
+from .view import WORDING
 
 
 def _show(b: Block | None) -> str:
@@ -34,11 +33,14 @@ def _diff(row: CompareRow) -> str:
 def comparison_markdown(comparison: Comparison, *, include_unchanged: bool = False) -> str:
     """Counts per status, then every row that is not unchanged (all rows with ``include_unchanged``)."""
     c = comparison
+    w = WORDING[c.kind]
+    mark = {**w.status_ja, "unchanged": "＝"}
+    new, old = f"- {w.new_role}:", f"- {w.old_role}:"
     lines = [
         f"# 比較: {md_escape(c.new.label or c.new_source)} ← {md_escape(c.old.label or c.old_source)}",
         "",
-        f"- 新: {md_escape(c.new_source)} {md_escape(c.new.title)}".rstrip(),
-        f"- 旧: {md_escape(c.old_source)} {md_escape(c.old.title)}".rstrip(),
+        f"{new} {md_escape(c.new_source)} {md_escape(c.new.title)}".rstrip(),
+        f"{old} {md_escape(c.old_source)} {md_escape(c.old.title)}".rstrip(),
         "- " + ", ".join(f"{k} {v}" for k, v in c.summary.items()),
         "",
     ]
@@ -46,14 +48,14 @@ def comparison_markdown(comparison: Comparison, *, include_unchanged: bool = Fal
         if r.status == "unchanged" and not include_unchanged:
             continue
         flags = [f for f, on in (("renumbered", r.renumbered), ("notation only", r.notation_only)) if on]
-        head = f"## [{_MARK[r.status]}] {_show(r.new or r.old)[:60]}"
+        head = f"## [{mark[r.status]}] {_show(r.new or r.old)[:60]}"
         lines += [head, ""]
         if r.status in ("changed", "moved") and r.changes:
-            lines += [f"- 新: {_show(r.new)}", f"- 旧: {_show(r.old)}", f"- 差分: {_diff(r)}"]
+            lines += [f"{new} {_show(r.new)}", f"{old} {_show(r.old)}", f"- 差分: {_diff(r)}"]
         elif r.status == "added":
-            lines += [f"- 新: {_show(r.new)}"]
+            lines += [f"{new} {_show(r.new)}"]
         elif r.status == "deleted":
-            lines += [f"- 旧: {_show(r.old)}"]
+            lines += [f"{old} {_show(r.old)}"]
         else:
             lines += [f"- {_show(r.new)}"]
         if r.numbers:

@@ -21,7 +21,7 @@ from docx.table import _Cell, _Row
 from pipeline.model import Comparison
 
 from .ooxml import stable_zip
-from .view import STATUS_JA, Cell, ReportConfig, build_view
+from .view import Cell, ReportConfig, build_view
 
 _FIXED = datetime(2000, 1, 1)
 
@@ -68,9 +68,11 @@ def comparison_docx(comparison: Comparison, config: ReportConfig | None = None) 
     style.font.name = "ＭＳ 明朝"
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "ＭＳ 明朝")  # Japanese text needs the East Asian font slot
     doc.add_heading(view.title, level=1)
-    counts = "、".join(f"{STATUS_JA[k]} {v}" for k, v in view.summary.items())
+    names = view.wording.status_ja
+    counts = "、".join(f"{names[k]} {v}" for k, v in view.summary.items())
     doc.add_paragraph(
-        f"新: {view.new_label} ／ 旧: {view.old_label}　（{counts}）" + (f"　作成: {view.generated}" if view.generated else "")
+        f"{view.wording.new_role}: {view.new_label} ／ {view.wording.old_role}: {view.old_label}　（{counts}）"
+        + (f"　作成: {view.generated}" if view.generated else "")
     )
     columns = ["old", "new"] if view.config.old_left else ["new", "old"]
     if view.config.remarks:
@@ -92,7 +94,7 @@ def comparison_docx(comparison: Comparison, config: ReportConfig | None = None) 
         for cell, col in zip(cells, columns, strict=True):
             cell.width = widths[col]
             if col == "remarks":
-                notes = ([STATUS_JA[row.status]] if row.status != "unchanged" else []) + list(row.remarks)
+                notes = ([names[row.status]] if row.status != "unchanged" else []) + list(row.remarks)
                 cell.paragraphs[0].add_run("\n".join(notes)).font.size = Pt(8)
             else:
                 _fill(cell, row.new if col == "new" else row.old, side=col, bold=row.kind == "heading")

@@ -8,7 +8,7 @@ import jinja2
 
 from pipeline.model import Comparison
 
-from .view import STATUS_JA, ReportConfig, build_view
+from .view import ReportConfig, build_view
 
 
 @lru_cache(maxsize=1)
@@ -34,5 +34,12 @@ def comparison_html(comparison: Comparison, config: ReportConfig | None = None) 
     return (
         environment()
         .get_template("report.html")
-        .render(title=view.title, view=view, columns=columns, headers=headers, statuses=list(STATUS_JA.items()), status_ja=STATUS_JA)
+        .render(
+            title=view.title,
+            view=view,
+            columns=columns,
+            headers=headers,
+            statuses=list(view.wording.status_ja.items()),
+            status_ja=view.wording.status_ja,
+        )
     )

@@ -6,6 +6,7 @@ import io
 import re
 import zipfile
 from datetime import datetime
+from typing import Any
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
@@ -30,3 +31,16 @@ def stable_zip(data: bytes, *, modified: datetime | None = None) -> bytes:
                 body = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", body)
             dst.writestr(fixed, body)
     return out.getvalue()
+
+
+_FIXED = datetime(2000, 1, 1)
+
+
+def workbook_bytes(wb: Any, *, timestamp: bool = True, now: datetime | None = None) -> bytes:
+    """An openpyxl workbook saved by plandiff: created now (or at a fixed time without ``timestamp``), same bytes on rerun."""
+    stamp = (now or (datetime.now() if timestamp else _FIXED)).replace(tzinfo=None)
+    wb.properties.created = stamp
+    wb.properties.creator = "plandiff"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return stable_zip(buf.getvalue(), modified=stamp)

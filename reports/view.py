@@ -20,6 +20,31 @@ DELETED_MARKER = "（削除）"
 STATUS_JA = {"unchanged": "変更なし", "changed": "変更", "added": "新設", "deleted": "削除", "moved": "移動"}
 
 
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """How a report names its sides and statuses: 新 | 旧 for two years, 支部 | 本部 for a branch against HQ."""
+
+    new_role: str
+    old_role: str
+    added_marker: str
+    deleted_marker: str
+    status_ja: dict[str, str]
+    title_suffix: str
+
+
+WORDING = {
+    "years": Wording("新", "旧", NEW_MARKER, DELETED_MARKER, STATUS_JA, "新旧対照表"),
+    "branch": Wording(
+        "支部",
+        "本部",
+        "【独自】",
+        "（記載なし）",
+        {"unchanged": "同文", "changed": "変更", "added": "独自", "deleted": "記載なし", "moved": "移動"},
+        "本部・支部対照表",
+    ),
+}
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReportConfig:
     """How a comparison is printed.
@@ -112,6 +137,7 @@ class ReportView:
     sections: list[SectionSummary]
     generated: str
     config: ReportConfig
+    wording: Wording = WORDING["years"]
     runs: list[Run] = field(default_factory=list)
 
 
@@ -155,14 +181,14 @@ def _cell(b: Block | None, segments: tuple[Segment, ...] | None, *, whole: Mark,
     return Cell(label=label, body=body, page=b.page)
 
 
-def _remarks(row: CompareRow, old_path: tuple[str, ...], new_path: tuple[str, ...]) -> tuple[str, ...]:
+def _remarks(row: CompareRow, old_path: tuple[str, ...], new_path: tuple[str, ...], wording: Wording) -> tuple[str, ...]:
     out: list[str] = [f"{n.old} → {n.new}" for n in row.numbers]
     if row.renumbered and row.old is not None and row.new is not None:
         out.append(f"番号変更 {row.old.label or '（なし）'} → {row.new.label or '（なし）'}")
     if row.notation_only:
         out.append("表記の違いのみ")
     if row.status == "moved":
-        out.append(f"移動（旧: {_parent(row.old, old_path)} → 新: {_parent(row.new, new_path)}）")
+        out.append(f"移動（{wording.old_role}: {_parent(row.old, old_path)} → {wording.new_role}: {_parent(row.new, new_path)}）")
     return tuple(out)
 
 
@@ -176,6 +202,7 @@ def build_view(comparison: Comparison, config: ReportConfig | None = None) -> Re
     """The report's rows, runs and summary from one comparison."""
     config = config or ReportConfig()
     c = comparison
+    wording = WORDING[c.kind]
     paths_new = _heading_paths(c.new.blocks)
     paths_old = _heading_paths(c.old.blocks)
     rows: list[ViewRow] = []
@@ -193,9 +220,9 @@ def build_view(comparison: Comparison, config: ReportConfig | None = None) -> Re
             old_cell = _cell(r.old, _segments(r, "old"), whole="", label_mark="del" if r.renumbered else "", changed=old_changed)
         elif r.status == "added":
             new_cell = _cell(r.new, None, whole="ins", label_mark="ins", changed=set())
-            old_cell = Cell(body=(Segment(NEW_MARKER, "marker"),))
+            old_cell = Cell(body=(Segment(wording.added_marker, "marker"),))
         elif r.status == "deleted":
-            new_cell = Cell(body=(Segment(DELETED_MARKER, "marker"),))
+            new_cell = Cell(body=(Segment(wording.deleted_marker, "marker"),))
             old_cell = _cell(r.old, None, whole="del", label_mark="del", changed=set())
         else:
             new_cell = _cell(r.new, None, whole="", label_mark=label_mark, changed=new_changed)
@@ -210,7 +237,7 @@ def build_view(comparison: Comparison, config: ReportConfig | None = None) -> Re
                 heading_level=b.level if b.kind == "heading" else None,
                 new=new_cell,
                 old=old_cell,
-                remarks=_remarks(r, old_path, new_path) if config.remarks else (),
+                remarks=_remarks(r, old_path, new_path, wording) if config.remarks else (),
                 section=section,
                 similarity=r.similarity,
                 notation_only=r.notation_only,
@@ -219,12 +246,12 @@ def build_view(comparison: Comparison, config: ReportConfig | None = None) -> Re
                 reason=r.reason,
             )
         )
-    title = config.title or f"{c.new.title or c.new_source} 新旧対照表".strip()
+    title = config.title or f"{c.new.title or c.new_source} {wording.title_suffix}".strip()
     now = config.now or datetime.now().astimezone()
     view = ReportView(
         title=title,
-        new_label=c.new.label or c.new.title or c.new_source or "新",
-        old_label=c.old.label or c.old.title or c.old_source or "旧",
+        new_label=(c.new_organisation if c.kind == "branch" else "") or c.new.label or c.new.title or c.new_source or wording.new_role,
+        old_label=(c.old_organisation if c.kind == "branch" else "") or c.old.label or c.old.title or c.old_source or wording.old_role,
         new_source=c.new_source,
         old_source=c.old_source,
         rows=rows,
@@ -232,6 +259,7 @@ def build_view(comparison: Comparison, config: ReportConfig | None = None) -> Re
         sections=_sections(rows),
         generated=now.strftime("%Y-%m-%d %H:%M") if config.timestamp else "",
         config=config,
+        wording=wording,
     )
     view.runs = _runs(rows)
     return view

@@ -507,6 +507,7 @@ def main() -> None:
     for ident, org, year in (
         ("sample-r7", "サンプル支部", "令和７年度"),
         ("sample-r6", "サンプル支部", "令和６年度"),
+        ("sample-r5", "サンプル支部", "令和５年度"),
         ("sample-hq-r7", "本部", "令和７年度"),
     ):
         src = HERE / f"content_{ident.removeprefix('sample-').replace('-', '_')}.txt"

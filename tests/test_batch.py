@@ -218,3 +218,40 @@ def test_progress_line_shows_files_pages_rate_and_eta():
     quiet = io.StringIO()
     Progress(4, enabled=False, stream=quiet).update(3)
     assert quiet.getvalue() == ""
+
+
+def test_compare_writes_each_years_matrix_and_each_offices_history(tmp_path):
+    from pipeline import nway
+
+    archive = tmp_path / "archive"
+    files = {
+        "支部/R5/sample-r5.plan.pdf": "sample-r5.plan.pdf",
+        "支部/R6/sample-r6.plan.pdf": "sample-r6.plan.pdf",
+        "支部/R7/sample-r7.plan.pdf": "sample-r7.plan.pdf",
+        "本部/R7/sample-hq-r7.plan.pdf": "sample-hq-r7.plan.pdf",
+    }
+    for rel, name in files.items():
+        (archive / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(SAMPLES / name, archive / rel)
+    out = tmp_path / "out"
+    result = run_batch(archive, out, config=BatchConfig(jobs=1, compare=True, progress=False))
+    assert not result.failed
+    reports = {(r.kind, r.name): r for r in result.reports}
+    assert set(reports) == {("matrix", "R7"), ("history", "サンプル支部")}
+    matrix = json.loads((out / "matrix" / "R7.json").read_text(encoding="utf-8"))
+    alone, _ = nway.matrix(SAMPLES / "sample-hq-r7.plan.pdf", [SAMPLES / "sample-r7.plan.pdf"], jobs=1)
+    assert matrix["summary"] == list(alone.summary)  # from the stored comparison JSON, the same as computing it
+    assert [b["organisation"] for b in matrix["branches"]] == ["サンプル支部"]
+    history = json.loads((out / "history" / "サンプル支部.json").read_text(encoding="utf-8"))
+    assert history["years"] == ["令和5年度", "令和6年度", "令和7年度"]
+    (kpi,) = [k for k in history["kpis"] if k["name"] == "生活習慣病予防健診の実施率"]
+    assert kpi["values"] == {"令和5年度": "６０．０％", "令和6年度": "６１．２％", "令和7年度": "６２．４％"}
+    gone = [it for it in history["items"] if it["last"] == "令和6年度"]
+    assert any("窓口の開設時間を延長する" in (it["years"]["令和6年度"] or {}).get("text", "") for it in gone)
+    page = lxml.html.fromstring((out / "index.html").read_text(encoding="utf-8"))
+    links = {a.get("href") for a in page.xpath("//a")}
+    assert {"matrix/R7.html", "history/サンプル支部.html"} <= links
+    cells = lxml.html.fromstring((out / "matrix" / "R7.html").read_text(encoding="utf-8")).xpath('//table[@class="matrix"]//td//a/@href')
+    assert cells and all((out / "matrix" / href.split("#")[0]).resolve().exists() for href in cells)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {r["name"] for r in manifest["reports"]} == {"R7", "サンプル支部"}

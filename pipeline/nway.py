@@ -1,0 +1,182 @@
+"""Beyond two documents: HQ against every branch (the matrix), one office over years (history).
+
+The comparisons behind a matrix run in worker processes; each is exactly
+what ``compare HQ BRANCH`` gives.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import re
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TypeVar
+
+from diffing import AlignConfig
+from diffing.era import reiwa_years
+from diffing.history import build_history
+from diffing.matrix import build_matrix
+from extractors import ExtractConfig
+from reports.history_html import history_html
+from reports.history_xlsx import history_xlsx
+from reports.matrix_html import matrix_html
+from reports.matrix_xlsx import matrix_xlsx
+from reports.view import ReportConfig
+
+from .api import compare_plans, extract, output_format, plan_info, write_compare
+from .exceptions import DuplicateYearError, NoYearError
+from .model import Comparison, ExtractResult, History, Matrix, PlanInfo
+from .output import write_atomic
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def parallel_map(fn: Callable[[T], R], tasks: Sequence[T], jobs: int | None = None) -> list[R]:
+    """``fn`` over ``tasks`` in worker processes (results in task order); in this process for one job."""
+    jobs = min(jobs or os.cpu_count() or 1, len(tasks))
+    if jobs <= 1:
+        return [fn(t) for t in tasks]
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__])  # the server imports plandiff once; each worker forks from it ready
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        # a few tasks per message: a comparison of two stored JSON files is quicker than its round trip
+        return list(pool.map(fn, tasks, chunksize=max(1, len(tasks) // (4 * jobs))))
+
+
+@dataclass(frozen=True, slots=True)
+class _BranchTask:
+    hq: ExtractResult
+    path: str
+    config: AlignConfig | None
+    extract: ExtractConfig | None
+
+
+def _compare_branch(task: _BranchTask) -> tuple[PlanInfo, Comparison]:
+    branch = extract(task.path, config=task.extract)
+    return plan_info(branch), compare_plans(task.hq, branch, config=task.config, kind="branch")
+
+
+def _labelled(infos: Sequence[PlanInfo]) -> list[PlanInfo]:
+    """Each branch labelled by its office; by file name where the office is unknown or repeated."""
+    orgs = [i.organisation for i in infos]
+    return [
+        replace(i, label=i.organisation if i.organisation != "不明" and orgs.count(i.organisation) == 1 else Path(i.source).stem)
+        for i in infos
+    ]
+
+
+def matrix(
+    hq: str | Path,
+    branches: Sequence[str | Path],
+    *,
+    config: AlignConfig | None = None,
+    extract_config: ExtractConfig | None = None,
+    jobs: int | None = None,
+) -> tuple[Matrix, tuple[Comparison, ...]]:
+    """The HQ plan against every branch plan (PDFs or extraction JSON), and the comparison behind each column.
+
+    >>> m, _ = matrix("samples/sample-hq-r7.plan.pdf", ["samples/sample-r7.plan.pdf"], jobs=1)
+    >>> m.branches[0].label, m.summary[0]["own"] > 0
+    ('サンプル支部', True)
+    """
+    head = extract(hq, config=extract_config)
+    done = parallel_map(_compare_branch, [_BranchTask(head, str(b), config, extract_config) for b in branches], jobs)
+    infos = _labelled([info for info, _ in done])
+    comparisons = tuple(c for _, c in done)
+    return build_matrix(replace(plan_info(head), label="本部"), infos, comparisons), comparisons
+
+
+@dataclass(frozen=True, slots=True)
+class _ExtractTask:
+    path: str
+    config: ExtractConfig | None
+
+
+def _extract_plan(task: _ExtractTask) -> tuple[PlanInfo, ExtractResult]:
+    result = extract(task.path, config=task.config)
+    return plan_info(result), result
+
+
+def history(
+    plans: Sequence[str | Path],
+    *,
+    config: AlignConfig | None = None,
+    extract_config: ExtractConfig | None = None,
+    jobs: int | None = None,
+) -> History:
+    """One office's plans of several years (PDFs or extraction JSON), ordered by the fiscal year each plan names.
+
+    >>> h = history(["samples/sample-r7.plan.pdf", "samples/sample-r6.plan.pdf"], jobs=1)
+    >>> h.years, [s.values for s in h.budgets if s.name == "健診の受診案内"]
+    (('令和6年度', '令和7年度'), [('7,820千円', '8,063千円')])
+    """
+    read = parallel_map(_extract_plan, [_ExtractTask(str(p), extract_config) for p in plans], jobs)
+    by_year: dict[int, tuple[str | Path, PlanInfo, ExtractResult]] = {}
+    for path, (info, result) in zip(plans, read, strict=True):
+        if not info.year:
+            raise NoYearError(path)
+        year = reiwa_years(info.year)[0]
+        if year in by_year:
+            raise DuplicateYearError(path, f"{by_year[year][0]} and {path} are both {info.year}")
+        by_year[year] = (path, info, result)
+    ordered = [by_year[y] for y in sorted(by_year)]
+    return build_history([(info, result.documents[0]) for _, info, result in ordered], config=config)
+
+
+MATRIX_FORMATS = ("json", "html", "xlsx")
+_UNSAFE = re.compile(r"[^\w.-]+")
+
+
+def render_matrix(m: Matrix, fmt: str = "json", *, links: Sequence[str | None] | None = None, timestamp: bool = True) -> str | bytes:
+    """The matrix as JSON (``plandiff.matrix/1``), HTML (cells linked to ``links``) or Excel."""
+    if fmt == "json":
+        return json.dumps(m.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    if fmt == "html":
+        return matrix_html(m, links=links)
+    if fmt == "xlsx":
+        return matrix_xlsx(m, timestamp=timestamp)
+    raise ValueError(f"unknown matrix format {fmt!r} (one of {', '.join(MATRIX_FORMATS)})")
+
+
+def branch_report_name(out: str | Path, branch: PlanInfo) -> Path:
+    """Where the HTML matrix ``out`` keeps one branch's 対照表: beside it, ``<stem>.<branch>.html``."""
+    p = Path(out)
+    safe = _UNSAFE.sub("_", branch.label)
+    return p.with_name(f"{p.stem}.{safe}.html")
+
+
+def write_matrix(
+    m: Matrix, comparisons: Sequence[Comparison], out: str | Path, fmt: str | None = None, *, report: ReportConfig | None = None
+) -> None:
+    """Write the matrix atomically; an HTML matrix also writes each branch's 対照表 beside it (its cells link there)."""
+    chosen = output_format(out, fmt, MATRIX_FORMATS)
+    links: list[str | None] = []
+    if chosen == "html":
+        for b, c in zip(m.branches, comparisons, strict=True):
+            path = branch_report_name(out, b)
+            write_compare(c, path, "html", report=report)
+            links.append(path.name)
+    write_atomic(out, render_matrix(m, chosen, links=links, timestamp=report.timestamp if report else True))
+
+
+HISTORY_FORMATS = ("json", "html", "xlsx")
+
+
+def render_history(h: History, fmt: str = "json", *, timestamp: bool = True) -> str | bytes:
+    """The history as JSON (``plandiff.history/1``), HTML (inline SVG charts) or Excel (openpyxl charts)."""
+    if fmt == "json":
+        return json.dumps(h.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    if fmt == "html":
+        return history_html(h)
+    if fmt == "xlsx":
+        return history_xlsx(h, timestamp=timestamp)
+    raise ValueError(f"unknown history format {fmt!r} (one of {', '.join(HISTORY_FORMATS)})")
+
+
+def write_history(h: History, out: str | Path, fmt: str | None = None, *, timestamp: bool = True) -> None:
+    write_atomic(out, render_history(h, output_format(out, fmt, HISTORY_FORMATS), timestamp=timestamp))
