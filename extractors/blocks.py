@@ -73,10 +73,12 @@ def body_size(lines: Sequence[Line]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 10.5
 
 
-def bold_body(lines: Sequence[Line]) -> bool:
-    """Whether most of the text is bold, so that bold sets nothing apart."""
-    bold = sum(len(ln.text) for ln in lines if ln.bold)
-    return bold * 2 > sum(len(ln.text) for ln in lines)
+def body_weight(lines: Sequence[Line]) -> int:
+    """The weight class most characters are printed in: only a heavier face stands out."""
+    weights: Counter[int] = Counter()
+    for ln in lines:
+        weights[ln.weight] += len(ln.text)
+    return weights.most_common(1)[0][0] if weights else 0
 
 
 def right_edge(lines: Sequence[Line]) -> float:
@@ -126,11 +128,11 @@ def area_heading(lines: Sequence[Line]) -> Draft:
 class BlockBuilder:
     """Turns a stream of lines and tables (one column, reading order) into drafts."""
 
-    def __init__(self, *, size: float, edge: float, heading_size_delta: float = 0.75, bold_body: bool = False) -> None:
+    def __init__(self, *, size: float, edge: float, heading_size_delta: float = 0.75, weight: int = 0) -> None:
         self.size = size
         self.edge = edge
         self.delta = heading_size_delta
-        self.bold_body = bold_body  # the body itself is bold: bold is no emphasis
+        self.weight = weight  # the body's weight class
         self.drafts: list[Draft] = []
         self._open: Draft | None = None
         # the numbering family of the items of the KPI statement above (■ KPI：１）…), if any
@@ -150,7 +152,7 @@ class BlockBuilder:
     def _classify(self, line: Line, label: Label | None) -> Draft:
         text = line.text
         big = line.size >= self.size + self.delta
-        emph = (line.bold and not self.bold_body) or big
+        emph = line.weight > self.weight or big
         if label is None and is_tag(text):
             kind: BlockKind = "heading" if big else "tag"
             return Draft(kind, "", "", [line], text, line.text_x0)
@@ -171,7 +173,7 @@ class BlockBuilder:
         if d.kind in ("table", "tag"):
             return False
         prev = d.lines[-1]
-        if line.bold != prev.bold or abs(line.size - prev.size) > 0.6:
+        if line.weight != prev.weight or abs(line.size - prev.size) > 0.6:
             return False
         if line.page == prev.page and line.top - prev.bottom > 1.0 * line.size:
             return False

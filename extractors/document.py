@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pipeline.model import Block, Document
 
-from .blocks import BlockBuilder, Draft, body_size, bold_body, join_text, right_edge
+from .blocks import BlockBuilder, Draft, body_size, body_weight, join_text, right_edge
 from .config import ExtractConfig
 from .furniture import strip_furniture
 from .levels import HeadingFacts, assign_levels
@@ -102,11 +102,11 @@ def take_title(items: list[PageItems], size: float, *, margin: float = 0.08) -> 
     return text, [PageItems(first.number, first.width, first.height, rest, first.tables), *items[1:]]
 
 
-def builder_for(lines: Sequence[Line], config: ExtractConfig, *, size: float | None = None, bold: bool | None = None) -> BlockBuilder:
+def builder_for(lines: Sequence[Line], config: ExtractConfig, *, size: float | None = None, weight: int | None = None) -> BlockBuilder:
     """A block builder for one column, tuned to its right margin and (unless given) its body size and weight."""
     size = body_size(lines) if size is None else size
-    bold = bold_body(lines) if bold is None else bold
-    return BlockBuilder(size=size, edge=right_edge(lines), heading_size_delta=config.heading_size_delta, bold_body=bold)
+    weight = body_weight(lines) if weight is None else weight
+    return BlockBuilder(size=size, edge=right_edge(lines), heading_size_delta=config.heading_size_delta, weight=weight)
 
 
 def build_drafts(items: Sequence[PageItems], config: ExtractConfig, *, size: float | None = None) -> list[Draft]:

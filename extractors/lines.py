@@ -8,6 +8,7 @@ gap between two Latin letters or digits — never between Japanese characters.
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -24,7 +25,7 @@ class Line:
     x1: float
     bottom: float
     size: float
-    bold: bool
+    weight: int  # the weight class most of its characters have
     page: int
 
     @property
@@ -40,6 +41,11 @@ class Line:
         return self.x0
 
 
+# A word space in Latin text is 0.2–0.33 em; letters of one word sit under 0.1 em apart.
+# PDFs that place each word without a space character leave only the gap.
+_WORD_GAP = 0.15
+
+
 def _is_ascii_word(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch in "%.,)")
 
@@ -51,14 +57,14 @@ def make_line(chars: Sequence[Char], page: int) -> Line:
     for c in chars:
         if prev is not None and not c.text.isspace() and not prev.text.isspace():
             gap = c.x0 - prev.x1
-            if gap > 0.3 * max(c.size, 1.0) and _is_ascii_word(prev.text[-1]) and _is_ascii_word(c.text[0]):
+            if gap > _WORD_GAP * max(c.size, 1.0) and _is_ascii_word(prev.text[-1]) and _is_ascii_word(c.text[0]):
                 parts.append(" ")
         parts.append(c.text)
         prev = c
     text = " ".join("".join(parts).split())
     visible = [c for c in chars if not c.text.isspace()] or list(chars)
     sizes = [c.size for c in visible]
-    bold_n = sum(c.bold for c in visible)
+    weights = Counter(c.weight for c in visible)
     return Line(
         chars=tuple(chars),
         text=text,
@@ -67,7 +73,7 @@ def make_line(chars: Sequence[Char], page: int) -> Line:
         x1=max(c.x1 for c in visible),
         bottom=max(c.bottom for c in visible),
         size=statistics.median(sizes),
-        bold=bold_n * 2 > len(visible),
+        weight=max(weights, key=lambda w: (weights[w], w)),
         page=page,
     )
 

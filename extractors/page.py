@@ -29,7 +29,7 @@ class Char:
     x1: float
     bottom: float
     size: float  # the size a reader sees (font size × text matrix × CTM)
-    bold: bool
+    weight: int  # REGULAR, SANS or BOLD: how strongly the face stands out
     index: int  # position in the page's content stream
 
 
@@ -68,9 +68,19 @@ class CharSource(Protocol):
     def close(self) -> None: ...
 
 
-BOLD_FONT = re.compile(
-    r"gothic|goth|kozgo|shingo|midashi|bold|heavy|black|semibold|demi|sans|ゴシック|ｺﾞｼｯｸ|W[6-9]\b|HG[SP]?G|meiryo|メイリオ", re.I
-)
+# A face's weight class.  Japanese documents set emphasis in ゴシック (sans) against a 明朝
+# body, so a sans face outranks a serif one; a bold face outranks both.  What stands out is
+# decided against the body of each document (blocks.body_weight), never from the name alone.
+REGULAR, SANS, BOLD = 0, 1, 2
+BOLD_FONT = re.compile(r"bold|heavy|black|semibold|demi|midashi|W[6-9]\b", re.I)
+SANS_FONT = re.compile(r"gothic|goth|kozgo|shingo|sans|ゴシック|ｺﾞｼｯｸ|HG[SP]?G|meiryo|メイリオ|arial|helvetica|hiragino", re.I)
+
+
+def font_weight(name: str, *, bold: bool = False) -> int:
+    """The weight class of a font from its name (``bold``: the PDF says so by other means)."""
+    if bold or BOLD_FONT.search(name):
+        return BOLD
+    return SANS if SANS_FONT.search(name) else REGULAR
 RULE_THICKNESS = 2.5  # points; thicker paths are shapes or shading, not rules
 
 

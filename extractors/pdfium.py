@@ -17,7 +17,7 @@ import pypdfium2.raw as pdfium_c
 
 from pipeline.exceptions import BrokenPdfError, EmptyPdfError, EncryptedPdfError, TooLargeError
 
-from .page import BOLD_FONT, RULE_THICKNESS, Char, PageContent, Segment, check_page_count, is_rule, rect_edges
+from .page import RULE_THICKNESS, Char, PageContent, Segment, check_page_count, font_weight, is_rule, rect_edges
 from .rules import join_segments
 from .sources import check_header, page_count_pdfminer
 
@@ -54,7 +54,7 @@ class PdfiumSource:
             self.title = str(self._pdf.get_metadata_dict().get("Title") or "").strip()
         except pdfium.PdfiumError:
             self.title = ""
-        self._fonts: dict[int, tuple[float, bool]] = {}
+        self._fonts: dict[int, tuple[float, int]] = {}
         self._buf = ctypes.create_string_buffer(256)
         self._flags = ctypes.c_int()
         self._matrix = pdfium_c.FS_MATRIX()
@@ -106,7 +106,7 @@ class PdfiumSource:
                 continue
             if not pdfium_c.FPDFText_GetLooseCharBox(tp, i, rect):
                 continue
-            size, bold = self._style(tp, i)
+            size, weight = self._style(tp, i)
             top, bottom = rect.top, rect.bottom
             if not 0.75 * size <= top - bottom <= 1.5 * size:
                 # PDFium fell back to the glyph outline (the font has no usable
@@ -114,28 +114,27 @@ class PdfiumSource:
                 # line box every CJK font has, from the baseline.
                 pdfium_c.FPDFText_GetCharOrigin(tp, i, self._ox, self._oy)
                 top, bottom = self._oy.value + _ASCENT * size, self._oy.value - _DESCENT * size
-            out.append(Char(chr(code), rect.left, height - top, rect.right, height - bottom, size, bold, i))
+            out.append(Char(chr(code), rect.left, height - top, rect.right, height - bottom, size, weight, i))
         return out
 
-    def _style(self, tp: pdfium_c.FPDF_TEXTPAGE, i: int) -> tuple[float, bool]:
-        """Rendered size and weight of character ``i``, looked up once per text object."""
+    def _style(self, tp: pdfium_c.FPDF_TEXTPAGE, i: int) -> tuple[float, int]:
+        """Rendered size and weight class of character ``i``, looked up once per text object."""
         obj = pdfium_c.FPDFText_GetTextObject(tp, i)
         key = ctypes.cast(obj, ctypes.c_void_p).value or 0
         hit = self._fonts.get(key)
         if hit is None:
             pdfium_c.FPDFText_GetFontInfo(tp, i, self._buf, 256, ctypes.byref(self._flags))
             name = self._buf.value.decode("latin-1", "replace")
-            weight = pdfium_c.FPDFText_GetFontWeight(tp, i)
-            bold = (
-                not name  # a Type3 font: glyphs drawn as paths, how browsers print a synthetic bold
-                or bool(BOLD_FONT.search(name))
-                or weight >= 600
+            weight = font_weight(
+                name,
+                bold=not name  # a Type3 font: glyphs drawn as paths, how browsers print a synthetic bold
+                or pdfium_c.FPDFText_GetFontWeight(tp, i) >= 600
                 or bool(self._flags.value & (1 << 18))
-                or pdfium_c.FPDFTextObj_GetTextRenderMode(obj) in _STROKED
+                or pdfium_c.FPDFTextObj_GetTextRenderMode(obj) in _STROKED,
             )
             # the size a reader sees: the font size scaled by the text matrix and the CTM
             pdfium_c.FPDFText_GetMatrix(tp, i, self._matrix)
             scale = math.hypot(self._matrix.c, self._matrix.d) or 1.0
-            hit = (round(pdfium_c.FPDFText_GetFontSize(tp, i) * scale, 2), bold)
+            hit = (round(pdfium_c.FPDFText_GetFontSize(tp, i) * scale, 2), weight)
             self._fonts[key] = hit
         return hit

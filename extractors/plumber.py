@@ -19,7 +19,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.exceptions import BrokenPdfError, EmptyPdfError, EncryptedPdfError, TooLargeError
 
-from .page import BOLD_FONT, Char, PageContent, Segment, check_page_count, is_rule
+from .page import Char, PageContent, Segment, check_page_count, font_weight, is_rule
 from .rules import join_segments
 from .sources import check_header
 
@@ -73,7 +73,7 @@ class PlumberSource:
                     float(c["x1"]),
                     float(c["bottom"]),
                     round(float(c["size"]), 2),
-                    bool(BOLD_FONT.search(font)),
+                    font_weight(font),
                     k,
                 )
             )

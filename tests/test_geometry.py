@@ -127,3 +127,36 @@ def test_a_field_table_with_a_short_last_page_keeps_every_page():
     assert r.documents[0].label == "" and r.documents[0].title == "サンプル支部 令和７年度 事業計画"
     c = api.compare(SAMPLES / "sample-r7.plan.pdf", table)
     assert c.summary["added"] == c.summary["deleted"] == 0, c.summary
+
+
+def test_latin_words_placed_without_space_characters_keep_their_spaces(tmp_path):
+    c = Canvas(str(tmp_path / "words.pdf"), pagesize=A4)
+    c.setFont("Helvetica", 10.5)
+    x = 72.0
+    for word in ["Codes", "are", "assigned", "either", "manually", "or", "semi-automatically."]:
+        c.drawString(x, 700, word)
+        x += c.stringWidth(word, "Helvetica", 10.5) + 0.25 * 10.5  # a word space, but no space character
+    c.save()
+    assert api.extract(tmp_path / "words.pdf").documents[0].blocks[0].text == "Codes are assigned either manually or semi-automatically."
+
+
+def test_in_a_plan_printed_in_gothic_only_the_heavier_face_makes_a_heading(tmp_path):
+    pdfmetrics.registerFont(UnicodeCIDFont("HeiseiKakuGo-W5"))
+    c = Canvas(str(tmp_path / "gothic.pdf"), pagesize=A4)
+    text = c.beginText(72, 760)
+    plan = [  # (stroked, label, text)
+        (True, "１．", "基本業務の確実な遂行"),
+        (False, "①", "給付を適正に行う。"),
+        (False, "②", "債権を回収する。"),
+        (True, "２．", "健康づくり"),
+        (False, "①", "健診を勧める。"),
+    ]
+    for stroked, label, line in plan:
+        text.setFont("HeiseiKakuGo-W5", 10.5)
+        text.setTextRenderMode(2 if stroked else 0)  # Word's bold for a face without a bold weight: stroked outlines
+        text.textLine(label + line)
+        text.moveCursor(0, 6)
+    c.drawText(text)
+    c.save()
+    blocks = api.extract(tmp_path / "gothic.pdf").documents[0].blocks
+    assert [(b.kind, b.label, b.text) for b in blocks] == [("heading" if s else "numbered", label, t) for s, label, t in plan]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from pipeline.model import BBox, Document, Row
 
-from ..blocks import Draft, area_heading, body_size, bold_body
+from ..blocks import Draft, area_heading, body_size, body_weight
 from ..config import ExtractConfig
 from ..document import builder_for, feed, finish_document
 from ..furniture import strip_furniture
@@ -161,7 +161,7 @@ def extract_slides(pages: Sequence[PageContent], config: ExtractConfig, *, title
     body = strip_furniture(raw, [p.height for p in pages], margin=config.header_margin)
     slides = [slide_regions(p, b) for p, b in zip(pages, body, strict=True)]
     lines = [ln for regions in slides for r in regions for ln in r.lines]
-    size, bold = body_size(lines), bold_body(lines)
+    size, weight = body_size(lines), body_weight(lines)
     drafts: list[Draft] = []
     deck_title = title
     for page, regions in zip(pages, slides, strict=True):
@@ -174,7 +174,7 @@ def extract_slides(pages: Sequence[PageContent], config: ExtractConfig, *, title
             if _is_label(r, regions[i + 1] if i + 1 < len(regions) else None, size):
                 drafts.append(Draft("heading", "", "label", list(r.lines), r.text, r.bbox.x0))
                 continue
-            builder = builder_for(r.lines, config, size=size, bold=bold)
+            builder = builder_for(r.lines, config, size=size, weight=weight)
             feed(builder, r.lines, r.tables)
             drafts += builder.finish()
     return [finish_document(drafts, title=deck_title)], []
