@@ -22,14 +22,15 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from extractors import ExtractConfig
 
 from . import __version__
-from .exceptions import ArchiveError, PlandiffError
+from .exceptions import ArchiveError, ConfigError, OutputDirectoryError, PlandiffError
+from .i18n import N_
 from .identify import identify
 from .model import ExtractResult
 from .output import write_atomic
@@ -61,8 +62,13 @@ class BatchConfig:
     progress: bool | None = None
 
     def __post_init__(self) -> None:
+        from reports.formats import names
+
         if self.jobs is not None and self.jobs < 1:
-            raise ValueError("jobs must be at least 1")
+            raise ConfigError("jobs", self.jobs, N_("must be at least 1"))
+        for fmt in self.formats:
+            if fmt not in names("compare"):
+                raise ConfigError("report_format", fmt, N_("must be one of {formats}"), formats=", ".join(names("compare")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,24 +146,28 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _outputs_for(rel: str) -> tuple[str, str]:
+EXTRACT_OUTPUTS = ("json", "md")
+
+
+def _outputs_for(rel: str) -> tuple[str, ...]:
+    from reports.formats import by_name
+
     stem = Path(rel).with_suffix("")
-    return f"{stem}.json", f"{stem}.md"
+    return tuple(f"{stem}{by_name('extract', fmt).extension}" for fmt in EXTRACT_OUTPUTS)
 
 
 def convert_file(task: _ConvertTask) -> FileRecord:
     """Extract one PDF and write its JSON and Markdown; never raises."""
     from extractors import extract_pdf
 
-    from .api import render_extract
+    from .api import write_extract
 
     t0 = time.perf_counter()
     try:
         result = extract_pdf(task.source, config=task.config)
         who = identify(result)
         outputs = _outputs_for(task.rel)
-        for rel_out, fmt in zip(outputs, ("json", "md"), strict=True):
-            write_atomic(Path(task.out) / rel_out, render_extract(result, fmt))
+        write_extract(result, [Path(task.out) / rel_out for rel_out in outputs])
         seconds = round(time.perf_counter() - t0, 3)
         return FileRecord(
             task.rel, task.sha256, result.pages, result.layout, who.org, who.fiscal_year, who.kind, seconds=seconds, outputs=outputs
@@ -183,6 +193,8 @@ def load_extraction(path: Path) -> ExtractResult:
 
 def compare_pair(task: _CompareTask) -> ComparisonRecord:
     """Compare two extracted plans and write the reports; never raises."""
+    from reports.formats import by_name
+
     from .api import compare_plans, write_compare
 
     t0 = time.perf_counter()
@@ -191,9 +203,8 @@ def compare_pair(task: _CompareTask) -> ComparisonRecord:
     try:
         old, new = load_extraction(out / _outputs_for(rec.old)[0]), load_extraction(out / _outputs_for(rec.new)[0])
         comparison = compare_plans(old, new, kind="branch" if rec.pairing == "hq" else "years")
-        outputs = tuple(f"comparisons/{rec.name}.{fmt}" for fmt in task.formats)
-        for rel in outputs:
-            write_compare(comparison, out / rel)
+        outputs = tuple(f"comparisons/{rec.name}{by_name('compare', fmt).extension}" for fmt in task.formats)
+        write_compare(comparison, [out / rel for rel in outputs])
         return replace(rec, status="ok", summary=comparison.summary, outputs=outputs, seconds=round(time.perf_counter() - t0, 3))
     except Exception as e:
         return replace(rec, status="failed", error=f"{rec.name}: {type(e).__name__}: {e}", seconds=round(time.perf_counter() - t0, 3))
@@ -318,9 +329,29 @@ def _previous(out: Path) -> tuple[dict[str, FileRecord], dict[str, ComparisonRec
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}, {}
-    files = {d["file"]: FileRecord(**{**d, "outputs": tuple(d.get("outputs", ()))}) for d in data.get("files", [])}
-    comps = {d["name"]: ComparisonRecord(**{**d, "outputs": tuple(d.get("outputs", ()))}) for d in data.get("comparisons", [])}
+    if not isinstance(data, dict):
+        return {}, {}
+    files = {r.file: r for r in (_record(FileRecord, d) for d in data.get("files") or ()) if r is not None}
+    comps = {r.name: r for r in (_record(ComparisonRecord, d) for d in data.get("comparisons") or ()) if r is not None}
     return files, comps
+
+
+def _record(cls: type[T], d: Any) -> T | None:
+    """A record from a manifest another version may have written: unknown fields ignored, missing ones defaulted.
+
+    A record without its key fields (or with values of the wrong shape) is
+    dropped; its file is then simply converted again.
+    """
+    if not isinstance(d, dict):
+        return None
+    known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    values = {k: v for k, v in d.items() if k in known}
+    if "outputs" in values:
+        values["outputs"] = tuple(values["outputs"] or ())
+    try:
+        return cls(**values)
+    except TypeError:
+        return None
 
 
 def write_manifest(result: BatchResult) -> None:
@@ -411,13 +442,23 @@ def run_batch(
     config = config or BatchConfig()
     archive, out = Path(archive), Path(out)
     if not archive.is_dir():
-        raise ArchiveError(archive, "not a directory")
-    out.mkdir(parents=True, exist_ok=True)
+        raise ArchiveError(archive, N_("not a directory"))
+    pdfs = find_pdfs(archive, out)
+    if not pdfs:
+        raise ArchiveError(archive, N_("no PDF files below it"))
+    if out.exists() and not out.is_dir():
+        raise OutputDirectoryError(out, N_("a file of that name exists"))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputDirectoryError(out, e.strerror or str(e)) from e
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise OutputDirectoryError(out, N_("permission denied"))
     _remove_stale_temp_files(out)
     prev_files, prev_comps = _previous(out)
     result = BatchResult(archive, out, [], [])
     tasks: list[_ConvertTask] = []
-    for pdf in find_pdfs(archive, out):
+    for pdf in pdfs:
         rel = pdf.relative_to(archive).as_posix()
         sha = _sha256(pdf)
         old = prev_files.get(rel)

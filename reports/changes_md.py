@@ -5,7 +5,7 @@ from __future__ import annotations
 from pipeline.model import Block, CompareRow, Comparison
 
 from .mdtext import md_escape
-from .view import WORDING
+from .view import WORDING, ReportConfig
 
 
 def _show(b: Block | None) -> str:
@@ -30,7 +30,7 @@ def _diff(row: CompareRow) -> str:
     return "".join(out).replace("\n", " / ")
 
 
-def comparison_markdown(comparison: Comparison, *, include_unchanged: bool = False) -> str:
+def comparison_markdown(comparison: Comparison, config: ReportConfig | None = None, *, include_unchanged: bool = False) -> str:
     """Counts per status, then every row that is not unchanged (all rows with ``include_unchanged``)."""
     c = comparison
     w = WORDING[c.kind]

@@ -172,9 +172,12 @@ def test_compare_accepts_extraction_json(tmp_path):
     assert from_json.summary == api.compare(SAMPLES / "sample-r6.plan.pdf", SAMPLES / "sample-r7.plan.pdf").summary
 
 
-def test_config_is_validated():
-    with pytest.raises(ValueError, match="score_cutoff"):
+def test_config_is_validated_with_one_config_error():
+    from pipeline.exceptions import ConfigError
+
+    with pytest.raises(ConfigError, match="--score-cutoff 0: must be more than 0") as e:
         AlignConfig(score_cutoff=0)
+    assert e.value.option == "score_cutoff" and isinstance(e.value, ValueError)
 
 
 # -- the corpus: a real year-over-year table built by a person ---------------
