@@ -34,6 +34,7 @@ from .i18n import N_
 from .identify import identify
 from .model import ExtractResult
 from .output import write_atomic
+from .progress import Progress
 
 MANIFEST_SCHEMA = "plandiff.manifest/1"
 CSV_COLUMNS = ["file", "sha256", "pages", "layout", "organisation", "year", "kind", "status", "error", "seconds"]
@@ -283,37 +284,6 @@ def _run_dask(fn: Callable[[T], R], tasks: list[T], scheduler: str, on_crash: Ca
             client.cancel(futures)
 
 
-# -- progress ------------------------------------------------------------------------
-
-
-class Progress:
-    """``files 3/10 · 57 pages · 12.3 pages/s · ETA 0:05`` on stderr, redrawn in place."""
-
-    def __init__(self, total: int, *, enabled: bool, stream: Any = None) -> None:
-        self.total = total
-        self.enabled = enabled and total > 0
-        self.stream = stream or sys.stderr
-        self.done = 0
-        self.pages = 0
-        self.t0 = time.perf_counter()
-
-    def update(self, pages: int | None) -> None:
-        self.done += 1
-        self.pages += pages or 0
-        if not self.enabled:
-            return
-        dt = max(time.perf_counter() - self.t0, 1e-6)
-        eta = int((self.total - self.done) * dt / self.done)
-        line = f"files {self.done}/{self.total} · {self.pages} pages · {self.pages / dt:.1f} pages/s · ETA {eta // 60}:{eta % 60:02d}"
-        self.stream.write("\r" + line.ljust(72))
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
 # -- the batch -------------------------------------------------------------------------
 
 
@@ -473,7 +443,7 @@ def run_batch(
             result.files.append(replace(old, status="skipped", seconds=0.0))
             continue
         tasks.append(_ConvertTask(str(pdf), rel, str(out), sha, config.extract))
-    progress = Progress(len(tasks), enabled=sys.stderr.isatty() if config.progress is None else config.progress)
+    progress = Progress(len(tasks), enabled=_progress_enabled(config))
     try:
         for rec in _run(convert_file, tasks, config, _file_crashed):
             result.files.append(rec)
@@ -494,6 +464,10 @@ def run_batch(
     return result
 
 
+def _progress_enabled(config: BatchConfig) -> bool:
+    return sys.stderr.isatty() if config.progress is None else config.progress
+
+
 def _compare_all(result: BatchResult, prev: dict[str, ComparisonRecord], config: BatchConfig) -> None:
     todo: list[_CompareTask] = []
     for rec in plan_comparisons(result.files):
@@ -509,11 +483,14 @@ def _compare_all(result: BatchResult, prev: dict[str, ComparisonRecord], config:
             result.comparisons.append(replace(old, status="skipped", seconds=0.0))
             continue
         todo.append(_CompareTask(rec, str(result.out), config.formats))
+    progress = Progress(len(todo), enabled=_progress_enabled(config), label=N_("comparisons"), count_pages=False)
     try:
         for done in _run(compare_pair, todo, config, _comparison_crashed):
             result.comparisons.append(done)
             write_manifest(result)
+            progress.update()
     finally:
+        progress.close()
         write_manifest(result)
 
 

@@ -24,11 +24,12 @@ class PlandiffError(Exception):
         self.path = str(path)
         self.detail = detail
         self.fields = fields
-        msg = f"{self.path}: {_(self.reason)}"
+        msg = _(self.reason)
         if detail:
-            msg += f" ({_(detail)})"
+            msg = _("{reason} ({detail})").format(reason=msg, detail=_(detail))
         if self.advice:
-            msg += f"; {_(self.advice).format(**fields)}"
+            msg = _("{message}; {advice}").format(message=msg, advice=_(self.advice).format(**fields))
+        msg = f"{self.path}: {msg}"
         super().__init__(msg)
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:

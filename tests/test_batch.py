@@ -206,7 +206,7 @@ def test_office_and_year_are_read_from_the_text(text, org, years):
 def test_progress_line_shows_files_pages_rate_and_eta():
     import io
 
-    from pipeline.batch import Progress
+    from pipeline.progress import Progress
 
     buf = io.StringIO()
     p = Progress(4, enabled=True, stream=buf)

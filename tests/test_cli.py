@@ -59,9 +59,9 @@ SIDE = str(SAMPLES / "sample-r7-vs-r6.sidebyside.pdf")
 def plandiff(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, **kw) -> subprocess.CompletedProcess[str]:
     """The installed ``plandiff`` command, in English unless ``env`` says otherwise."""
     kw.setdefault("stdout", subprocess.PIPE)
+    kw.setdefault("stderr", subprocess.PIPE)
     return subprocess.run(
         [PLANDIFF, *args],
-        stderr=subprocess.PIPE,
         text=True,
         encoding="utf-8",
         check=False,
