@@ -241,3 +241,23 @@ def test_cli_writes_several_reports_by_extension(tmp_path):
     assert cli.main(args) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(o.name for o in outs)
     assert outs[0].read_text(encoding="utf-8").startswith("<!doctype html>")
+
+
+def test_a_deleted_item_is_filed_under_its_own_documents_section(comparison):
+    from reports.tabular import comparison_frame
+
+    df = comparison_frame(comparison, QUIET)
+    deleted = df[df["old_text"].str.contains("扶養している家族の状況", na=False)].iloc[0]
+    assert deleted["section"] == "１．基本業務の確実な遂行 > （３）給付の適正化 > ②被扶養者資格の確認"
+
+
+def test_table_remarks_name_the_row_and_column_the_difference_and_new_rows(page):
+    kpi = next(tr for tr in body_rows(page) if "特定保健指導実施率" in tr.text_content() and tr.xpath(".//table"))
+    remarks = [d.text_content() for d in cell(kpi, "remarks").xpath("./div")]
+    assert "特定保健指導実施率・KPI: 21.0％ → 22.0％（+1.0ポイント）" in remarks
+    assert "表頭の列: 令和４年度 → 令和６年度" in remarks
+    marked = [td.text_content() for td in cell(kpi, "new").xpath(".//td[u]")]
+    assert marked == ["令和６年度", "61.1％", "62.4％", "20.5％", "22.0％", "95.9％", "96.5％"]  # the new column and the changed KPIs
+    budget = next(tr for tr in body_rows(page) if "集団健診会場の追加" in tr.text_content())
+    assert "行の追加: 集団健診会場の追加" in cell(budget, "remarks").text_content()
+    assert "健診の受診案内・予算額: 7,820千円 → 8,063千円（+243千円）" in cell(budget, "remarks").text_content()
