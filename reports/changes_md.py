@@ -41,13 +41,13 @@ def comparison_markdown(comparison: Comparison, config: ReportConfig | None = No
         "",
         f"{new} {md_escape(c.new_source)} {md_escape(c.new.title)}".rstrip(),
         f"{old} {md_escape(c.old_source)} {md_escape(c.old.title)}".rstrip(),
-        "- " + ", ".join(f"{k} {v}" for k, v in c.summary.items()),
+        "- " + "、".join(f"{w.status_ja[k]} {v}" for k, v in c.summary.items()),
         "",
     ]
     for r in c.rows:
         if r.status == "unchanged" and not include_unchanged:
             continue
-        flags = [f for f, on in (("renumbered", r.renumbered), ("notation only", r.notation_only)) if on]
+        flags = [f for f, on in (("番号変更", r.renumbered), ("表記の違いのみ", r.notation_only)) if on]
         head = f"## [{mark[r.status]}] {_show(r.new or r.old)[:60]}"
         lines += [head, ""]
         if r.status in ("changed", "moved") and r.changes:

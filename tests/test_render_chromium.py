@@ -35,11 +35,13 @@ def test_printed_report_is_a4_landscape_with_the_header_row_on_every_page(printe
     pdf = pdfium.PdfDocument(str(pdf_path))
     try:
         assert len(pdf) >= 2
-        for page in pdf:
+        for k, page in enumerate(pdf, 1):
             w, h = page.get_size()
             assert (round(w), round(h)) == (842, 595)
             text = page.get_textpage().get_text_range()
-            assert "サンプル支部 令和７年度 事業計画" in text and "備考" in text
+            assert "新（令和７年度）" in text and "旧（令和６年度）" in text and "備考" in text  # the header row
+            # the title and the page number on every printed page
+            assert "サンプル支部 令和７年度 事業計画 新旧対照表" in text and f"{k} / {len(pdf)}" in text
     finally:
         pdf.close()
 
