@@ -37,7 +37,7 @@ from .output import write_atomic
 from .progress import Progress
 
 MANIFEST_SCHEMA = "plandiff.manifest/1"
-CSV_COLUMNS = ["file", "sha256", "pages", "layout", "organisation", "year", "kind", "status", "error", "seconds"]
+CSV_COLUMNS = ["file", "sha256", "pages", "layout", "organisation", "organisation_source", "year", "kind", "status", "error", "seconds"]
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -81,6 +81,7 @@ class FileRecord:
     pages: int | None = None
     layout: str = ""
     organisation: str = ""
+    organisation_source: str = ""  # where the office was read: title, header row, text or path
     year: str = ""  # 令和N年度
     kind: str = ""
     status: str = "ok"  # ok, failed, skipped
@@ -166,12 +167,21 @@ def convert_file(task: _ConvertTask) -> FileRecord:
     t0 = time.perf_counter()
     try:
         result = extract_pdf(task.source, config=task.config)
-        who = identify(result)
+        who = identify(result, task.rel)
         outputs = _outputs_for(task.rel)
         write_extract(result, [Path(task.out) / rel_out for rel_out in outputs])
         seconds = round(time.perf_counter() - t0, 3)
         return FileRecord(
-            task.rel, task.sha256, result.pages, result.layout, who.org, who.fiscal_year, who.kind, seconds=seconds, outputs=outputs
+            task.rel,
+            task.sha256,
+            result.pages,
+            result.layout,
+            who.org,
+            who.source,
+            who.fiscal_year,
+            who.kind,
+            seconds=seconds,
+            outputs=outputs,
         )
     except PlandiffError as e:
         return FileRecord(task.rel, task.sha256, status="failed", error=str(e), seconds=round(time.perf_counter() - t0, 3))
@@ -334,6 +344,7 @@ def write_manifest(result: BatchResult) -> None:
         "files": [asdict(r) for r in files],
         "comparisons": [asdict(c) for c in sorted(result.comparisons, key=lambda c: c.name)],
         "reports": [asdict(r) for r in sorted(result.reports, key=lambda r: (r.kind, r.name))],
+        "conflicts": [asdict(c) for c in find_conflicts(files)],
     }
     write_atomic(result.out / "manifest.json", json.dumps(data, ensure_ascii=False, indent=1) + "\n")
     buf = io.StringIO()
@@ -347,6 +358,7 @@ def write_manifest(result: BatchResult) -> None:
                 r.pages if r.pages is not None else "",
                 r.layout,
                 r.organisation,
+                r.organisation_source,
                 r.year,
                 r.kind,
                 r.status,
@@ -363,31 +375,69 @@ def find_pdfs(archive: Path, out: Path) -> list[Path]:
     return sorted(p for p in archive.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file() and out_abs not in p.resolve().parents)
 
 
-def chosen_plans(files: Iterable[FileRecord]) -> dict[tuple[str, int], FileRecord]:
-    """The plan standing for each (office, Reiwa year).
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Several plans of one office and year (another rendering, a field-table version): each is compared."""
 
-    Where an office has several plans for one year (another rendering, a
-    field-table version), a single-column plan stands for that year, the
-    first by path.
-    """
-    chosen: dict[tuple[str, int], FileRecord] = {}
+    organisation: str
+    year: str
+    files: tuple[str, ...]  # the first stands for the year where one plan is paired with several
+    note: str = ""
+
+
+def plan_groups(files: Iterable[FileRecord]) -> dict[tuple[str, int], list[FileRecord]]:
+    """The plans of each (office, Reiwa year), a single-column plan first, then by path."""
+    groups: dict[tuple[str, int], list[FileRecord]] = {}
     for r in sorted(files, key=lambda r: (r.layout != "plan", r.file)):
         if r.status in ("ok", "skipped") and r.kind == "plan" and r.year and r.organisation != "不明":
-            chosen.setdefault((r.organisation, _reiwa(r.year)), r)
-    return chosen
+            groups.setdefault((r.organisation, _reiwa(r.year)), []).append(r)
+    return groups
+
+
+def chosen_plans(files: Iterable[FileRecord]) -> dict[tuple[str, int], FileRecord]:
+    """The plan standing for each (office, Reiwa year): of several (a conflict), a single-column plan, the first by path."""
+    return {key: group[0] for key, group in plan_groups(files).items()}
+
+
+def find_conflicts(files: Iterable[FileRecord]) -> list[Conflict]:
+    """Every office and year with more than one plan."""
+    return [
+        Conflict(org, f"令和{year}年度", tuple(r.file for r in group), f"{len(group)} plans of one office and year; each is compared")
+        for (org, year), group in sorted(plan_groups(files).items())
+        if len(group) > 1
+    ]
+
+
+def _pairs(old: list[FileRecord], new: list[FileRecord]) -> list[tuple[FileRecord, FileRecord]]:
+    """Each new plan against the old year's first plan, and each further old plan against the new year's first."""
+    out = [(old[0], n) for n in new] + [(o, new[0]) for o in old[1:]]
+    return list(dict.fromkeys(out))
+
+
+def _name(base: str, old: FileRecord, new: FileRecord, firsts: tuple[FileRecord, FileRecord]) -> str:
+    """The comparison's name; a pairing that involves a second plan of a year adds that plan's file name."""
+    extra = [Path(r.file).stem for r, first in zip((old, new), firsts, strict=True) if r is not first]
+    return "_".join([base, *extra])
 
 
 def plan_comparisons(files: Iterable[FileRecord]) -> list[ComparisonRecord]:
-    """Each office's consecutive years, and each branch against the HQ plan of its year (see :func:`chosen_plans`)."""
-    chosen = chosen_plans(files)
+    """Each office's consecutive years, and each branch against the HQ plan of its year.
+
+    Where an office has several plans for one year (a conflict, recorded in
+    the manifest), every one of them is compared: with the other year's
+    first plan (see :func:`chosen_plans`).
+    """
+    groups = plan_groups(files)
     out: list[ComparisonRecord] = []
-    for (org, year), new in sorted(chosen.items()):
-        old = chosen.get((org, year - 1))
-        if old is not None:
-            out.append(ComparisonRecord(year_name(org, year), "year", org, old.file, new.file, old.sha256, new.sha256))
-        hq = chosen.get(("本部", year))
-        if org != "本部" and hq is not None:
-            out.append(ComparisonRecord(hq_name(org, year), "hq", org, hq.file, new.file, hq.sha256, new.sha256))
+    for (org, year), new in sorted(groups.items()):
+        pairings = [("year", year_name(org, year), groups.get((org, year - 1)))]
+        if org != "本部":
+            pairings.append(("hq", hq_name(org, year), groups.get(("本部", year))))
+        for kind, base, old in pairings:
+            if not old:
+                continue
+            for o, n in _pairs(old, new):
+                out.append(ComparisonRecord(_name(base, o, n, (old[0], new[0])), kind, org, o.file, n.file, o.sha256, n.sha256))
     return out
 
 
@@ -506,6 +556,7 @@ def write_index(result: BatchResult) -> None:
             files=sorted(result.files, key=lambda r: r.file),
             comparisons=sorted(result.comparisons, key=lambda c: c.name),
             reports=sorted(result.reports, key=lambda r: (r.kind, r.name)),
+            conflicts=find_conflicts(result.files),
             counts=result.counts(),
             archive=str(result.archive),
             version=__version__,
