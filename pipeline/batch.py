@@ -15,6 +15,7 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import multiprocessing
 import os
 import sys
@@ -30,7 +31,7 @@ from extractors import ExtractConfig
 
 from . import __version__
 from .exceptions import ArchiveError, ConfigError, OutputDirectoryError, PlandiffError
-from .i18n import N_
+from .i18n import N_, _
 from .identify import identify
 from .model import ExtractResult
 from .output import write_atomic
@@ -39,6 +40,7 @@ from .progress import Progress
 MANIFEST_SCHEMA = "plandiff.manifest/1"
 CSV_COLUMNS = ["file", "sha256", "pages", "layout", "organisation", "organisation_source", "year", "kind", "status", "error", "seconds"]
 T = TypeVar("T")
+log = logging.getLogger("plandiff")
 R = TypeVar("R")
 
 
@@ -493,6 +495,11 @@ def run_batch(
             result.files.append(replace(old, status="skipped", seconds=0.0))
             continue
         tasks.append(_ConvertTask(str(pdf), rel, str(out), sha, config.extract))
+    log.debug(
+        _("{archive}: {pdfs} PDF files, {todo} to convert, {skipped} unchanged").format(
+            archive=archive, pdfs=len(pdfs), todo=len(tasks), skipped=len(result.files)
+        )
+    )
     progress = Progress(len(tasks), enabled=_progress_enabled(config))
     try:
         for rec in _run(convert_file, tasks, config, _file_crashed):
@@ -533,6 +540,7 @@ def _compare_all(result: BatchResult, prev: dict[str, ComparisonRecord], config:
             result.comparisons.append(replace(old, status="skipped", seconds=0.0))
             continue
         todo.append(_CompareTask(rec, str(result.out), config.formats))
+    log.debug(_("{todo} comparisons to write, {skipped} unchanged").format(todo=len(todo), skipped=len(result.comparisons)))
     progress = Progress(len(todo), enabled=_progress_enabled(config), label=N_("comparisons"), count_pages=False)
     try:
         for done in _run(compare_pair, todo, config, _comparison_crashed):

@@ -330,3 +330,11 @@ def test_compare_writes_each_years_matrix_and_each_offices_history(tmp_path):
     assert cells and all((out / "matrix" / href.split("#")[0]).resolve().exists() for href in cells)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert {r["name"] for r in manifest["reports"]} == {"R7", "サンプル支部"}
+
+
+def test_v_logs_what_the_batch_does(copied, capsys):
+    archive, out = copied
+    assert cli.main(["batch", str(archive), "-o", str(out), "--jobs", "1", "--compare", "-v"]) == 1
+    err = capsys.readouterr().err
+    assert f"{archive}: {len(GOOD) + len(BAD)} PDF files, {len(BAD)} to convert, {len(GOOD)} unchanged" in err
+    assert "0 comparisons to write, 4 unchanged" in err
