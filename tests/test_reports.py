@@ -323,3 +323,10 @@ def test_markdown_outline_has_no_doubled_bullets():
     md = api.render_extract(api.extract(SAMPLES / "sample-r7.plan.pdf"), "md")
     assert "- 支部の収支状況を四半期ごとに点検し、評議会で分かりやすく報告する。" in md
     assert not [line for line in md.splitlines() if line.startswith(("- ・", "- ○", "- ●"))]
+
+
+def test_a_branch_against_hq_of_one_year_is_headed_by_the_two_offices():
+    c = api.compare(SAMPLES / "sample-hq-r7.plan.pdf", SAMPLES / "sample-r7.plan.pdf")
+    page = lxml.html.fromstring(api.render_compare(c, "html", report=QUIET))
+    heads = [th.text_content() for th in page.xpath('//table[@class="taisho"]/thead/tr/th')]
+    assert heads == ["サンプル支部（令和７年度）", "本部（令和７年度）", "備考"]
