@@ -87,6 +87,23 @@ def _rows(old: Rows, new: Rows) -> dict[int, int]:
     return out
 
 
+def matched_cells(old: Rows, new: Rows) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Pairs of cell coordinates ((old r, c), (new r, c)) under the same row and column heading (the header row included).
+
+    >>> matched_cells([["項目", "KPI"], ["率", "61%"]], [["項目", "実績", "KPI"], ["率", "60%", "62%"]])
+    [((0, 0), (0, 0)), ((0, 1), (0, 2)), ((1, 0), (1, 0)), ((1, 1), (1, 2))]
+    """
+    if not old or not new:
+        return []
+    cols = _columns(old, new)
+    return [
+        ((ro, co), (rn, cn))
+        for rn, ro in sorted(_rows(old, new).items())
+        for cn, co in sorted(cols.items())
+        if cn < len(new[rn]) and co < len(old[ro])
+    ]
+
+
 def table_changes(old: Rows, new: Rows) -> TableChanges:
     """What changed between two versions of a table.
 
@@ -100,16 +117,13 @@ def table_changes(old: Rows, new: Rows) -> TableChanges:
     cols = _columns(old, new)
     rows = _rows(old, new)
     cells: list[CellChange] = []
-    for rn, ro in rows.items():
-        for cn, co in cols.items():
-            if cn >= len(new[rn]) or co >= len(old[ro]):
-                continue
-            a, b = old[ro][co], new[rn][cn]
-            if not same_value(a, b):
-                x, y = cell_number(a), cell_number(b)
-                same_unit = x is not None and y is not None and x[1] == y[1]
-                delta = round(y[0] - x[0], 6) if x is not None and y is not None and same_unit else None
-                cells.append(CellChange((ro, co), (rn, cn), a.strip(), b.strip(), delta, y[1] if y is not None and same_unit else ""))
+    for (ro, co), (rn, cn) in matched_cells(old, new):
+        a, b = old[ro][co], new[rn][cn]
+        if not same_value(a, b):
+            x, y = cell_number(a), cell_number(b)
+            same_unit = x is not None and y is not None and x[1] == y[1]
+            delta = round(y[0] - x[0], 6) if x is not None and y is not None and same_unit else None
+            cells.append(CellChange((ro, co), (rn, cn), a.strip(), b.strip(), delta, y[1] if y is not None and same_unit else ""))
     old_rows, old_cols = set(rows.values()), set(cols.values())
     return TableChanges(
         tuple(cells),

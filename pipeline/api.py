@@ -173,9 +173,7 @@ def compare(
         comparison = compare_documents(old_doc, new_doc, config=config, old_source=both.source, new_source=both.source)
         # a 支部 | 本部 table names its columns by office
         old_org, new_org = find_org(old_doc.label), find_org(new_doc.label)
-        comparison = replace(
-            comparison, kind=kind or comparison_kind(old_org, new_org), old_organisation=old_org, new_organisation=new_org
-        )
+        comparison = replace(comparison, kind=kind or comparison_kind(old_org, new_org), old_organisation=old_org, new_organisation=new_org)
     else:
         a, b = extract(old, config=extract_config, progress=progress), extract(new, config=extract_config, progress=progress)
         old_doc, new_doc = _column(a, old, side), _column(b, new, side)

@@ -23,7 +23,7 @@ class PlandiffError(Exception):
     def __init__(self, path: str | Path, detail: str = "", **fields: object) -> None:
         self.path = str(path)
         self.detail = detail
-        self.fields = fields
+        self.fields: dict[str, Any] = dict(fields)
         msg = _(self.reason)
         if detail:
             msg = _("{reason} ({detail})").format(reason=msg, detail=_(detail))
@@ -149,7 +149,7 @@ class ConfigError(PlandiffError, ValueError):
         self.value = value
         self.path = "--" + option.replace("_", "-")
         self.detail = _(expected).format(**fields)
-        self.fields = {}
+        self.fields: dict[str, Any] = {}
         Exception.__init__(self, f"{self.path} {value}: {self.detail}")
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:

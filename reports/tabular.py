@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pipeline.model import Comparison
 
 from .ooxml import stable_zip
-from .view import KIND_JA, STATUS_JA, Cell, ReportConfig, ReportView, ViewRow, build_view
+from .view import KIND_JA, Cell, ReportConfig, ReportView, ViewRow, build_view
 
 #: the columns, 新 before 旧 as in the other reports (``old_left`` puts 旧 first)
 COLUMNS = ["区分", "状態", "種類", "新", "旧", "類似度", "数値", "表記のみ", "番号変更", "新頁", "旧頁", "理由", "コメント"]
@@ -37,10 +37,10 @@ def columns(config: ReportConfig | None) -> list[str]:
     return list(COLUMNS)
 
 
-def _record(r: ViewRow) -> dict[str, object]:
+def _record(r: ViewRow, status_ja: dict[str, str]) -> dict[str, object]:
     return {
         "区分": " > ".join(r.section),
-        "状態": STATUS_JA[r.status],
+        "状態": status_ja[r.status],
         "種類": KIND_JA.get(r.kind, r.kind),
         "新": r.new.plain if r.status != "deleted" else "",
         "旧": r.old.plain if r.status != "added" else "",
@@ -56,7 +56,7 @@ def _record(r: ViewRow) -> dict[str, object]:
 
 
 def _frame(view: ReportView) -> pd.DataFrame:
-    df = pd.DataFrame.from_records([_record(r) for r in view.rows], columns=columns(view.config))
+    df = pd.DataFrame.from_records([_record(r, view.wording.status_ja) for r in view.rows], columns=columns(view.config))
     for col in ("新頁", "旧頁"):
         df[col] = df[col].astype("Int64")
     return df

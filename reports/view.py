@@ -15,7 +15,7 @@ from typing import Literal
 from pipeline.exceptions import ConfigError
 from pipeline.i18n import N_
 from pipeline.identify import find_org
-from pipeline.model import Block, CompareRow, Comparison, Document, Status, normalize_text
+from pipeline.model import Block, CompareRow, Comparison, Status, normalize_text
 from pipeline.model import Cell as CellAt
 
 Mark = Literal["", "ins", "del", "marker"]
@@ -393,7 +393,11 @@ def _legend(config: ReportConfig, wording: Wording) -> tuple[tuple[str, Mark, st
     else:
         marks = [("下線部", "ins", f"変更箇所（{wording.new_role}は変更後、{wording.old_role}は変更前の記載）")]
     if wording is WORDING["branch"]:
-        return (*marks, (wording.added_marker, "marker", "支部独自の項目"), (wording.deleted_marker, "marker", "支部の計画に記載のない本部の項目"))
+        return (
+            *marks,
+            (wording.added_marker, "marker", "支部独自の項目"),
+            (wording.deleted_marker, "marker", "支部の計画に記載のない本部の項目"),
+        )
     return (*marks, (NEW_MARKER, "marker", "新たに設けた項目"), (DELETED_MARKER, "marker", "削除した項目"))
 
 

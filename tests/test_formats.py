@@ -17,9 +17,15 @@ def comparison():
 
 
 def test_every_registered_format_renders_as_its_entry_says(comparison):
+    from pipeline import nway
+
     result = api.extract(SAMPLES / "sample-r7.plan.pdf")
+    m, _ = nway.matrix(SAMPLES / "sample-hq-r7.plan.pdf", [SAMPLES / "sample-r7.plan.pdf"], jobs=1)
+    h = nway.history([SAMPLES / "sample-r6.plan.pdf", SAMPLES / "sample-r7.plan.pdf"], jobs=1)
+    subjects = {"extract": result, "compare": comparison, "matrix": m, "history": h}
+    assert {f.subject for f in formats.FORMATS} == set(subjects)
     for f in formats.FORMATS:
-        data = f.render(result if f.subject == "extract" else comparison)
+        data = f.render(subjects[f.subject], timestamp=False)
         assert isinstance(data, bytes if f.binary or f.name == "csv" else str), f.name
         assert f.extension.startswith(".") and f.media_type
     assert formats.by_name("compare", "docx").media_type.endswith("wordprocessingml.document")
