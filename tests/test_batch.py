@@ -227,7 +227,7 @@ def test_an_archive_that_is_not_a_directory_is_one_clear_error(tmp_path, capsys)
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill"])
 def test_an_interrupted_run_leaves_no_half_written_file_and_resumes(tmp_path, sig):
-    N = 20  # enough files that the run is interrupted after the third, few enough to resume quickly
+    N = 30  # enough files that even a slow poll interrupts the run before it ends
     archive = tmp_path / "archive"
     archive.mkdir()
     for k in range(N):
