@@ -15,6 +15,7 @@ The stages, each in its own module, data flowing one way:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.model import ExtractResult
@@ -28,16 +29,23 @@ from .textlayer import check_text_layer
 __all__ = ["ExtractConfig", "extract_pdf"]
 
 
-def extract_pdf(path: str | Path, *, config: ExtractConfig | None = None) -> ExtractResult:
+def extract_pdf(
+    path: str | Path, *, config: ExtractConfig | None = None, on_page: Callable[[int, int], None] | None = None
+) -> ExtractResult:
     """Read one plan PDF into its documents (see ``plandiff.extract/1``).
 
+    ``on_page(done, total)`` is called after each page is read (progress).
     Raises a :class:`pipeline.exceptions.PlandiffError` subclass naming the
     file and the reason when the PDF cannot be read.
     """
     config = config or ExtractConfig()
     src = open_source(path, max_pages=config.max_pages, source=config.source)
     try:
-        pages = list(src.pages())
+        pages = []
+        for page in src.pages():
+            pages.append(page)
+            if on_page is not None:
+                on_page(len(pages), src.page_count)
         meta_title = src.title
     finally:
         src.close()
