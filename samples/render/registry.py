@@ -59,10 +59,10 @@ PRODUCERS: dict[str, Producer] = {
         ),
         Producer(
             "chromium",
-            "chromium, fonts-noto-cjk",
+            "chromium, fonts-ipaexfont",
             LAYOUTS,
             "chromium_html",
-            (lambda: missing_program("chromium", "chromium"), lambda: missing_fonts(*NOTO_CJK.values())),
+            (lambda: missing_program("chromium", "chromium"), lambda: missing_fonts(*IPAEX.values())),
         ),
         Producer(
             "typst",
