@@ -19,8 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-from .registry import PRODUCERS
 from .printing import bundled, render_all
+from .registry import PRODUCERS
 from .truth import SAMPLE_TRUTHS, SAMPLES
 
 

@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .style import Printed, printed, printed_blocks, printed_cells
+from .style import Printed, on_slide, printed_blocks, printed_cells
 from .truth import Job, heading_levels, slides_of
 
 FLAGS = [
@@ -122,7 +122,8 @@ def document(job: Job) -> str:
             f"<thead><tr><th>{esc(job.labels[0])}</th><th>{esc(job.labels[1])}</th></tr></thead><tbody>{trs}</tbody></table>"
         )
         css = page_css(job.title, landscape=True, running=False)
-    return f'<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>{title}</title><style>{css}{CSS}</style></head><body>{body}</body></html>'
+    head = f'<meta charset="utf-8"><title>{title}</title><style>{css}{CSS}</style>'
+    return f'<!doctype html><html lang="ja"><head>{head}</head><body>{body}</body></html>'
 
 
 SLIDE_CSS = f"""
@@ -154,8 +155,7 @@ def slides_document(job: Job) -> str:
             elif b["kind"] == "table":
                 groups[-1][1].append(b["rows"])
             else:
-                p = printed(b, 0)
-                groups[-1][1].append(Printed(p.kind, p.head, p.text, p.kind == "kpi", False, 11.0 if p.kind == "note" else 13.0, 0.0, False))
+                groups[-1][1].append(on_slide(b, size=13.0))
         rows = []
         for label, items in groups:
             if not label and not items:

@@ -1,6 +1,6 @@
 """LibreOffice in headless mode: .docx (Writer) and .pptx (Impress) to PDF.
 
-    apt-get install libreoffice-writer libreoffice-impress
+apt-get install libreoffice-writer libreoffice-impress
 """
 
 from __future__ import annotations

@@ -8,7 +8,14 @@ from .registry import PRODUCERS, Producer
 from .truth import SAMPLES, Job, jobs_of, write_sample_truths
 
 #: the bundled samples (``samples/*.pdf``): the reportlab prints the tests were written against
-BUNDLED = ("sample-r7.plan", "sample-r6.plan", "sample-hq-r7.plan", "sample-r7.fieldtable", "sample-r7-vs-r6.sidebyside", "sample-slides-r7.slides")
+BUNDLED = (
+    "sample-r7.plan",
+    "sample-r6.plan",
+    "sample-hq-r7.plan",
+    "sample-r7.fieldtable",
+    "sample-r7-vs-r6.sidebyside",
+    "sample-slides-r7.slides",
+)
 
 
 def render_job(producer: Producer, job: Job, out: Path) -> None:

@@ -52,6 +52,12 @@ def printed(block: dict, level: int) -> Printed:
     return Printed(kind, head, block["text"], kind in ("kpi", "tag"), False, size, STEP * level, kind == "paragraph")
 
 
+def on_slide(block: dict, *, size: float, indent: float = 0.0) -> Printed:
+    """A block in a slide's content box: one size for the text (a note smaller), KPIs and tags in Gothic, no heading indent."""
+    p = printed(block, 0)
+    return replace(p, gothic=p.kind in ("kpi", "tag"), bold=False, size=size - 2 if p.kind == "note" else size, indent=indent)
+
+
 def printed_blocks(blocks: list[dict], *, outdent: int = 0) -> list[Printed | list[list[str]]]:
     """Every block of a column: a ``Printed`` paragraph or a table's rows; ``outdent`` heading levels taken off every indent."""
     out: list[Printed | list[list[str]]] = []

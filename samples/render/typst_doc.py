@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from .fonts import IPAEX, NOTO_CJK
-from .style import Printed, printed, printed_blocks, printed_cells
+from .style import Printed, on_slide, printed_blocks, printed_cells
 from .truth import Job, heading_levels, slides_of
 
 MINCHO, GOTHIC = "IPAexMincho", "Noto Sans CJK JP"
@@ -45,14 +45,12 @@ def paragraph(p: Printed) -> str:
 def data_table(rows: list[list[str]], *, size: float = 9.0, indent: float = 6.0) -> str:
     ncol = len(rows[0])
     first = 40 if ncol > 2 else 60
-    cols = ", ".join(["{}%".format(first)] + ["1fr"] * (ncol - 1)) if ncol > 1 else "100%"
+    cols = ", ".join([f"{first}%"] + ["1fr"] * (ncol - 1)) if ncol > 1 else "100%"
     cell = lambda c: f"[#{lit(c)}]"  # noqa: E731
     head = ", ".join(cell(c) for c in rows[0])
     body = ", ".join(cell(c) for r in rows[1:] for c in r)
-    return (
-        f"#block(above: 4pt, below: 8pt, inset: (left: {indent}pt))[#text(size: {size}pt)[#table(columns: ({cols},), stroke: 0.5pt, inset: 3pt, "
-        f"table.header({head}), {body})]]"
-    )
+    table = f"#table(columns: ({cols},), stroke: 0.5pt, inset: 3pt, table.header({head}), {body})"
+    return f"#block(above: 4pt, below: 8pt, inset: (left: {indent}pt))[#text(size: {size}pt)[{table}]]"
 
 
 def items(its: list[Printed | list[list[str]]]) -> str:
@@ -111,19 +109,17 @@ def slides_source(job: Job) -> str:
         head = slide[0]
         if n:
             out.append("#pagebreak()")
-        out.append(f"#place(top + left, dy: -66pt, text(size: 22pt, weight: \"bold\")[#{lit(head.get('label', '') + head['text'])}])")
+        out.append(f'#place(top + left, dy: -66pt, text(size: 22pt, weight: "bold")[#{lit(head.get("label", "") + head["text"])}])')
         for b in slide[1:]:
             if b["kind"] == "heading":
                 out.append(
-                    f"#block(above: 10pt, below: 4pt, fill: rgb(\"#1f4e79\"), inset: (x: 8pt, y: 4pt), radius: 3pt)"
-                    f"[#text(fill: white, size: 14pt, weight: \"bold\")[#{lit(b['text'])}]]"
+                    f'#block(above: 10pt, below: 4pt, fill: rgb("#1f4e79"), inset: (x: 8pt, y: 4pt), radius: 3pt)'
+                    f'[#text(fill: white, size: 14pt, weight: "bold")[#{lit(b["text"])}]]'
                 )
             elif b["kind"] == "table":
                 out.append(data_table(b["rows"], size=12.0, indent=40.0))
             else:
-                p = printed(b, 0)
-                face = MINCHO if p.kind in ("bullet", "paragraph", "numbered") else GOTHIC
-                out.append(paragraph(Printed(p.kind, p.head, p.text, face == GOTHIC, False, 11.0 if p.kind == "note" else 13.0, 8.0, False)))
+                out.append(paragraph(on_slide(b, size=13.0, indent=8.0)))
     return "\n".join(out) + "\n"
 
 
