@@ -181,12 +181,13 @@ def render_plan(path: Path, title: str, org: str, blocks: list[dict], *, stroked
                     while fit < len(rows) and y + used + hs[fit] <= bottom:
                         used += hs[fit]
                         fit += 1
-                    if fit <= 1:
+                    if fit < min(2, len(rows)) and y > top:  # not even the header and one row: next page
                         c.showPage()
                         page += 1
                         furniture()
                         y = top
                         continue
+                    fit = max(fit, min(2, len(rows)))  # on a fresh page the header and one row go in even when too tall
                     part = rows[:fit]
                     y += draw_table(c, part, left + d.dx, ph - y, widths_w, d.size) + 8
                     rows = [rows[0], *rows[fit:]] if fit < len(rows) else []
@@ -317,6 +318,7 @@ def render_sidebyside(path: Path, title: str, labels: tuple[str, str], rows: lis
         y += 22
         c.line(left, ph - y, right, ph - y)
         state["y"] = y
+        state["body"] = y
         state["table_top"] = y - 22
 
     def close_page() -> None:
@@ -346,6 +348,7 @@ def render_sidebyside(path: Path, title: str, labels: tuple[str, str], rows: lis
         pending = [list(cells[0]), list(cells[1])]
         while pending[0] or pending[1]:
             y0 = state["y"] + 4
+            fresh = state["y"] == state["body"]  # an item taller than a whole page goes in anyway, overflowing
             heights = [0.0, 0.0]
             for k, x in ((0, left + 6), (1, mid + 6)):
                 y = y0
@@ -357,7 +360,7 @@ def render_sidebyside(path: Path, title: str, labels: tuple[str, str], rows: lis
                         else sum(table_height(d.table, [colw * 0.4] + [colw * 0.6 / (len(d.table[0]) - 1)] * (len(d.table[0]) - 1), d.size))
                         + 6
                     )
-                    if y + h > bottom:
+                    if y + h > bottom and not (fresh and y == y0):
                         break
                     pending[k].pop(0)
                     if d.table is not None:
