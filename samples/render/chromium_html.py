@@ -19,8 +19,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .style import Printed, on_slide, printed_blocks, printed_cells
-from .truth import Job, heading_levels, slides_of
+from .style import Printed, on_slide, printed_blocks, printed_cells, table_columns
+from .truth import Job, areas_of, slides_of
 
 FLAGS = [
     "--headless",
@@ -69,13 +69,13 @@ def paragraph(p: Printed) -> str:
     return f'<p class="{cls}" style="{style}padding-left:{p.indent}pt">{esc(p.head + p.text)}</p>'
 
 
-def data_table(rows: list[list[str]], width: str = "calc(100% - 12pt)") -> str:
-    ncol = len(rows[0])
-    first = 40 if ncol > 2 else 60
-    cols = "".join(f'<col style="width:{first if k == 0 else (100 - first) / (ncol - 1)}%">' for k in range(ncol)) if ncol > 1 else ""
+def data_table(rows: list[list[str]], width: str = "calc(100% - 12pt)", size: float = 9.0) -> str:
+    widths, size = table_columns(rows, 100.0, size)
+    cols = "".join(f'<col style="width:{w:.2f}%">' for w in widths)
     head = "<tr>" + "".join(f"<th>{esc(c)}</th>" for c in rows[0]) + "</tr>"
     body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in rows[1:])
-    return f'<table class="data" style="width:{width}"><colgroup>{cols}</colgroup><thead>{head}</thead><tbody>{body}</tbody></table>'
+    style = f"width:{width};font-size:{size}pt"
+    return f'<table class="data" style="{style}"><colgroup>{cols}</colgroup><thead>{head}</thead><tbody>{body}</tbody></table>'
 
 
 def items_html(items: list[Printed | list[list[str]]]) -> str:
@@ -99,15 +99,9 @@ def document(job: Job) -> str:
         body = f'<h1 class="title">{title}</h1>\n' + items_html(printed_blocks(job.blocks))
         css = page_css(job.title, landscape=False)
     elif job.layout == "fieldtable":
-        rows = []
-        for b, level in zip(job.blocks, heading_levels(job.blocks), strict=True):
-            if b["kind"] == "heading" and b["level"] == 1:
-                rows.append((b["label"] + b["text"], []))
-            elif rows:
-                rows[-1][1].append((b, level))
         trs = "".join(
-            f'<tr><td class="g">{esc(area)}</td><td>{items_html(printed_blocks([b for b, _ in blocks], outdent=1))}</td></tr>'
-            for area, blocks in rows
+            f'<tr><td class="g">{esc(area)}</td><td>{items_html(printed_blocks(blocks, outdent=1))}</td></tr>'
+            for area, blocks in areas_of(job.blocks)
         )
         body = (
             f'<h1 class="title">{title}</h1>\n<table class="frame"><colgroup><col style="width:18%"><col style="width:82%"></colgroup>'
@@ -160,7 +154,7 @@ def slides_document(job: Job) -> str:
         for label, items in groups:
             if not label and not items:
                 continue
-            inner = "\n".join(paragraph(it) if isinstance(it, Printed) else data_table(it, "100%") for it in items)
+            inner = "\n".join(paragraph(it) if isinstance(it, Printed) else data_table(it, "100%", 12.0) for it in items)
             box = f'<div class="labelbox">{esc(label)}</div>' if label else ""
             rows.append(f'<div class="row">{box}<div class="content">{inner}</div></div>')
         pages.append(

@@ -27,8 +27,8 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from .office import convert_to_pdf
-from .style import Printed, printed_blocks, printed_cells
-from .truth import Job
+from .style import Printed, printed_blocks, printed_cells, table_columns
+from .truth import Job, areas_of
 
 MINCHO, GOTHIC = "IPAex明朝", "IPAexゴシック"
 
@@ -95,8 +95,7 @@ def add_table(container, rows: list[list[str]], width: float, *, indent: float =
     ncol = len(rows[0])
     table = container.add_table(rows=len(rows), cols=ncol)
     cell_borders(table)
-    first = width * (0.4 if ncol > 2 else 0.6) if ncol > 1 else width
-    widths = [first] + [(width - first) / (ncol - 1)] * (ncol - 1) if ncol > 1 else [width]
+    widths, size = table_columns(rows, width, size)
     for r, row in zip(table.rows, rows, strict=True):
         for cell, text in zip(r.cells, row, strict=True):
             set_font(cell.paragraphs[0].add_run(text), MINCHO, size)
@@ -175,12 +174,6 @@ def build(job: Job, path: Path) -> None:
     if job.layout == "plan":
         add_items(doc, printed_blocks(job.blocks), width)
     elif job.layout == "fieldtable":
-        areas: list[tuple[str, list[dict]]] = []
-        for b in job.blocks:
-            if b["kind"] == "heading" and b["level"] == 1:
-                areas.append((b["label"] + b["text"], []))
-            elif areas:
-                areas[-1][1].append(b)
         table = doc.add_table(rows=1, cols=2)
         cell_borders(table)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -188,7 +181,7 @@ def build(job: Job, path: Path) -> None:
             set_font(cell.paragraphs[0].add_run(text), GOTHIC, 10)
         repeat_header(table.rows[0])
         split = 92.0
-        for area, blocks in areas:
+        for area, blocks in areas_of(job.blocks):
             row = table.add_row()
             set_font(row.cells[0].paragraphs[0].add_run(area), GOTHIC, 10.5)
             cell_items(row.cells[1], printed_blocks(blocks, outdent=1), width - split)

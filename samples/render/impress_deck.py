@@ -25,7 +25,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Pt
 
 from .office import convert_to_pdf
-from .style import Printed, on_slide
+from .style import Printed, on_slide, table_columns
 from .truth import Job, slides_of
 
 FONT = "Noto Sans CJK JP"
@@ -75,9 +75,9 @@ def add_table(slide, rows: list[list[str]], x: float, y: float, width: float) ->
     row_h = 22.0
     shape = slide.shapes.add_table(len(rows), ncol, Pt(x), Pt(y), Pt(width), Pt(row_h * len(rows)))
     table = shape.table
-    first = width * (0.4 if ncol > 2 else 0.6) if ncol > 1 else width
-    for k, col in enumerate(table.columns):
-        col.width = Pt(first if k == 0 else (width - first) / (ncol - 1))
+    widths, size = table_columns(rows, width, 12.0)
+    for col, w in zip(table.columns, widths, strict=True):
+        col.width = Pt(w)
     for r, row in enumerate(rows):
         table.rows[r].height = Pt(row_h)
         for c, text in enumerate(row):
@@ -85,7 +85,7 @@ def add_table(slide, rows: list[list[str]], x: float, y: float, width: float) ->
             cell.margin_top = cell.margin_bottom = Pt(2)
             run = cell.text_frame.paragraphs[0].add_run()
             run.text = text
-            set_font(run, 12, bold=r == 0, color=RGBColor(0xFF, 0xFF, 0xFF) if r == 0 else BLACK)
+            set_font(run, size, bold=r == 0, color=RGBColor(0xFF, 0xFF, 0xFF) if r == 0 else BLACK)
     return row_h * len(rows)
 
 

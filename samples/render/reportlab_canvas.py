@@ -18,6 +18,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from .fonts import IPAEX
+from .style import table_columns
 from .truth import Job, heading_levels, slides_of
 
 FONTS = {"G": IPAEX["gothic"], "M": IPAEX["mincho"]}
@@ -110,9 +111,7 @@ def table_height(rows: list[list[str]], widths: list[float], size: float) -> lis
 
 def draw_table(c: Canvas, rows: list[list[str]], x: float, y: float, w: float, size: float = 9.0) -> float:
     """Draw a ruled table with its top at ``y``; returns the height used."""
-    ncol = len(rows[0])
-    first = w * (0.4 if ncol > 2 else 0.6)
-    widths = [first] + [(w - first) / (ncol - 1)] * (ncol - 1) if ncol > 1 else [w]
+    widths, size = table_columns(rows, w, size)
     heights = table_height(rows, widths, size)
     c.setLineWidth(0.6)
     top = y
@@ -172,10 +171,8 @@ def render_plan(path: Path, title: str, org: str, blocks: list[dict], *, stroked
                 rows = d.table
                 widths_w = right - left - d.dx
                 while rows:
-                    ncol = len(rows[0])
-                    first = widths_w * (0.4 if ncol > 2 else 0.6)
-                    widths = [first] + [(widths_w - first) / (ncol - 1)] * (ncol - 1)
-                    hs = table_height(rows, widths, d.size)
+                    widths, size = table_columns(rows, widths_w, d.size)
+                    hs = table_height(rows, widths, size)
                     fit = 0
                     used = 0.0
                     while fit < len(rows) and y + used + hs[fit] <= bottom:

@@ -78,3 +78,21 @@ def printed_cells(rows: list[dict], side: str) -> list[list[Printed | list[list[
         out.append(flat[: len(row[side])])
         flat = flat[len(row[side]) :]
     return out
+
+
+def table_columns(rows: list[list[str]], width: float, size: float) -> tuple[list[float], float]:
+    """Column widths (pt) and font size of a table ``width`` wide.
+
+    Up to four columns the first takes 40 % (60 % of two) and the others
+    share the rest; a wider table (KPI一覧表 with a column per year and
+    office) shares the width by each column's longest cell and prints in a
+    smaller size, as offices shrink such tables to fit the page.
+    """
+    ncol = len(rows[0])
+    if ncol == 1:
+        return [width], size
+    if ncol <= 4:
+        first = width * (0.4 if ncol > 2 else 0.6)
+        return [first] + [(width - first) / (ncol - 1)] * (ncol - 1), size
+    longest = [min(max(len(r[k]) for r in rows), 16) + 2 for k in range(ncol)]
+    return [width * n / sum(longest) for n in longest], min(size, 6.5)

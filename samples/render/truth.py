@@ -104,6 +104,18 @@ def slides_of(blocks: list[dict]) -> list[list[dict]]:
     return slides
 
 
+def areas_of(blocks: list[dict]) -> list[tuple[str, list[dict]]]:
+    """A field table's rows: each level-1 heading (label and text) as the area name, and the blocks under it; blocks before the first
+    heading stand in a row with an empty area."""
+    areas: list[tuple[str, list[dict]]] = [("", [])]
+    for b in blocks:
+        if b["kind"] == "heading" and b["level"] == 1:
+            areas.append((b.get("label", "") + b["text"], []))
+        else:
+            areas[-1][1].append(b)
+    return areas if areas[0][1] else areas[1:]
+
+
 # -- content files ---------------------------------------------------------
 
 

@@ -16,8 +16,8 @@ import json
 from pathlib import Path
 
 from .fonts import IPAEX, NOTO_CJK
-from .style import Printed, on_slide, printed_blocks, printed_cells
-from .truth import Job, heading_levels, slides_of
+from .style import Printed, on_slide, printed_blocks, printed_cells, table_columns
+from .truth import Job, areas_of, slides_of
 
 MINCHO, GOTHIC = "IPAexMincho", "Noto Sans CJK JP"
 FONT_DIRS = sorted({str(Path(p).parent) for p in (*IPAEX.values(), NOTO_CJK["sans"])})
@@ -43,9 +43,8 @@ def paragraph(p: Printed) -> str:
 
 
 def data_table(rows: list[list[str]], *, size: float = 9.0, indent: float = 6.0) -> str:
-    ncol = len(rows[0])
-    first = 40 if ncol > 2 else 60
-    cols = ", ".join([f"{first}%"] + ["1fr"] * (ncol - 1)) if ncol > 1 else "100%"
+    widths, size = table_columns(rows, 100.0, size)
+    cols = ", ".join(f"{w:.2f}%" for w in widths)
     cell = lambda c: f"[#{lit(c)}]"  # noqa: E731
     head = ", ".join(cell(c) for c in rows[0])
     body = ", ".join(cell(c) for r in rows[1:] for c in r)
@@ -81,13 +80,7 @@ def source(job: Job) -> str:
     if job.layout == "plan":
         return preamble(job, landscape=False) + items(printed_blocks(job.blocks))
     if job.layout == "fieldtable":
-        areas: list[tuple[str, list[dict]]] = []
-        for b, _ in zip(job.blocks, heading_levels(job.blocks), strict=True):
-            if b["kind"] == "heading" and b["level"] == 1:
-                areas.append((b["label"] + b["text"], []))
-            elif areas:
-                areas[-1][1].append(b)
-        cells = [(f"#text(font: {lit(GOTHIC)})[#{lit(a)}]", items(printed_blocks(bs, outdent=1))) for a, bs in areas]
+        cells = [(f"#text(font: {lit(GOTHIC)})[#{lit(a)}]", items(printed_blocks(bs, outdent=1))) for a, bs in areas_of(job.blocks)]
         return preamble(job, landscape=False) + frame(("分野", "実施内容等"), cells, "92pt, 1fr")
     left, right = printed_cells(job.rows, "left"), printed_cells(job.rows, "right")
     cells = [(items(lc), items(rc)) for lc, rc in zip(left, right, strict=True)]
