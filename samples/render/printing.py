@@ -11,6 +11,7 @@ from .truth import SAMPLES, Job, jobs_of, write_sample_truths
 BUNDLED = (
     "sample-r7.plan",
     "sample-r6.plan",
+    "sample-r5.plan",
     "sample-hq-r7.plan",
     "sample-r7.fieldtable",
     "sample-r7-vs-r6.sidebyside",

@@ -24,6 +24,7 @@ MARKERS = ("【新設】", "（削除）")
 SAMPLE_TRUTHS = (
     "sample-r7.plan.json",
     "sample-r6.plan.json",
+    "sample-r5.plan.json",
     "sample-hq-r7.plan.json",
     "sample-r7-vs-r6.pair.json",
     "sample-slides-r7.slides.json",
