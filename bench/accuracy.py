@@ -188,7 +188,7 @@ def producer_tables(
         start = time.perf_counter()
         try:
             prints = [(job, pdf) for job, pdf in render_all(producer, truths, cache / producer.name) if only in pdf.name]
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as e:
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, RuntimeError, OSError) as e:
             print(f"   printing failed: {e}")
             summary.append(f"{producer.name:10} printing failed")
             ok_all = False

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .printing import bundled, render_all
 from .registry import PRODUCERS
-from .truth import SAMPLE_TRUTHS, SAMPLES
+from .truth import SAMPLE_TRUTHS, SAMPLES, truth_kind
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,6 +54,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     truths = args.truth or [SAMPLES / name for name in SAMPLE_TRUTHS]
     for t in truths:
+        try:
+            truth_kind(t)
+        except ValueError as e:
+            print(f"python -m samples.render: {e}", file=sys.stderr)
+            return 2
         if not t.is_file():
             print(f"python -m samples.render: {t}: no such truth file", file=sys.stderr)
             return 2
@@ -61,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         try:
             written = render_all(p, truths, args.out / p.name, force=True)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, ValueError) as e:
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, RuntimeError, ValueError) as e:
             print(f"python -m samples.render: producer {p.name} failed: {e}", file=sys.stderr)
             return 2
         print(f"{p.name}: {len(written)} PDFs in {time.perf_counter() - start:.1f} s -> {args.out / p.name}")
