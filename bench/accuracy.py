@@ -172,7 +172,15 @@ def mean(values: list[float]) -> float:
 
 
 def producer_tables(
-    score: ModuleType, corpus: Path, producers: list[Producer], cache: Path, only: str, verbose: bool, config: ExtractConfig
+    score: ModuleType,
+    corpus: Path,
+    producers: list[Producer],
+    cache: Path,
+    only: str,
+    verbose: bool,
+    config: ExtractConfig,
+    *,
+    reprint: bool = False,
 ) -> bool:
     """Print, read and score the corpus and the samples with each producer: a table per producer and layout, then a summary."""
     truths = corpus_truths(corpus) + [SAMPLES / name for name in SAMPLE_TRUTHS]
@@ -187,7 +195,7 @@ def producer_tables(
             continue
         start = time.perf_counter()
         try:
-            prints = [(job, pdf) for job, pdf in render_all(producer, truths, cache / producer.name) if only in pdf.name]
+            prints = render_all(producer, truths, cache / producer.name, force=reprint, only=only)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired, RuntimeError, OSError) as e:
             print(f"   printing failed: {e}")
             summary.append(f"{producer.name:10} printing failed")
@@ -255,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         help=f"print the truths with these producers ({', '.join(PRODUCERS)}; none named: every installed one) and score the prints",
     )
     ap.add_argument("--cache", type=Path, default=ROOT / "build" / "corpus", help="where --producers keeps its prints")
+    ap.add_argument("--reprint", action="store_true", help="print again even where the cache has a print newer than its truth")
     args = ap.parse_args(argv)
     try:
         score = load_scorer(args.shared)
@@ -268,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench/accuracy.py: no producer {unknown[0]!r}: use {', '.join(PRODUCERS)}", file=sys.stderr)
             return 2
         chosen = [PRODUCERS[n] for n in args.producers] or installed()
-        ok = producer_tables(score, corpus, chosen, args.cache, args.only, args.verbose, ExtractConfig(source=args.source))
+        config = ExtractConfig(source=args.source)
+        ok = producer_tables(score, corpus, chosen, args.cache, args.only, args.verbose, config, reprint=args.reprint)
         return 0 if ok else 1
     cols = ["block_f1_fuzzy", "block_f1_strict", "kind_acc", "heading_level_acc", "text_similarity"]
     print(f"{'file':52} {'doc':>3} " + " ".join(f"{c.replace('block_', '').replace('_acc', ''):>14}" for c in cols) + "  target")

@@ -27,12 +27,12 @@ def render_job(producer: Producer, job: Job, out: Path) -> None:
     tmp.replace(out)
 
 
-def render_all(producer: Producer, truths: list[Path], out_dir: Path, *, force: bool = False) -> list[tuple[Job, Path]]:
-    """Every job of ``truths`` that ``producer`` can print, as ``out_dir/<id>.<layout>.pdf``."""
+def render_all(producer: Producer, truths: list[Path], out_dir: Path, *, force: bool = False, only: str = "") -> list[tuple[Job, Path]]:
+    """Every job of ``truths`` that ``producer`` can print (and whose PDF name holds ``only``), as ``out_dir/<id>.<layout>.pdf``."""
     done: list[tuple[Job, Path]] = []
     for truth in truths:
         for job in jobs_of(truth):
-            if job.layout not in producer.layouts:
+            if job.layout not in producer.layouts or only not in job.name:
                 continue
             pdf = out_dir / job.name
             if force or not pdf.exists() or pdf.stat().st_mtime < truth.stat().st_mtime:
