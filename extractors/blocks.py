@@ -142,8 +142,9 @@ class BlockBuilder:
         self.weight = weight  # the body's weight class
         self.drafts: list[Draft] = []
         self._open: Draft | None = None
-        # the numbering family of the items of the KPI statement above (■ KPI：１）…), if any
+        # the numbering family of the items of the KPI statement above (■ KPI：１）…), if any, and how it is set
         self._kpi_items: str | None = None
+        self._kpi_style = (0, 0.0)
 
     # -- classification --------------------------------------------------
 
@@ -152,9 +153,14 @@ class BlockBuilder:
         if d.kind == "kpi" and d.label:
             inner = split_label(d.text)
             self._kpi_items = inner.family if inner is not None and inner.kind == "numbering" else None
+            self._kpi_style = (line.weight, line.size)
         elif d.kind not in ("kpi", "note"):
             self._kpi_items = None
         return d
+
+    def _styled_as_kpi(self, line: Line) -> bool:
+        weight, size = self._kpi_style
+        return line.weight == weight and abs(line.size - size) <= 0.6
 
     def _classify(self, line: Line, label: Label | None) -> Draft:
         text = line.text
@@ -167,7 +173,7 @@ class BlockBuilder:
             return Draft("kpi", label.label, label.family, [line], label.rest, _text_x(line, label))
         if label is not None and label.kind == "note":
             return Draft("note", label.label, label.family, [line], label.rest, _text_x(line, label))
-        if label is not None and not emph and label.family == self._kpi_items:
+        if label is not None and label.family == self._kpi_items and (not emph or self._styled_as_kpi(line)):
             # ２）… under ■ KPI：１）…: the next target of the same statement
             return Draft("kpi", "", "KPI", [line], text, _text_x(line, label))
         if label is not None:
