@@ -186,3 +186,21 @@ def test_a_page_turned_by_rotate_reads_as_displayed(tmp_path, rotation, source):
     pdf.close()
     blocks = api.extract(tmp_path / "rotated.pdf", config=ExtractConfig(source=source, layout="plan")).documents[0].blocks
     assert [(b.label, b.text) for b in blocks] == plan
+
+
+def test_a_thin_glyph_keeps_the_height_of_its_line():
+    """Chromium's print: PDFium's box of 一 is its 1.1 pt bar (no usable ascent/descent); the line stays one line."""
+    from extractors.sources import open_source
+
+    pdf = SAMPLES / "producers" / "chromium" / "sample-r7.plan.pdf"
+    src = open_source(pdf)
+    try:
+        page = next(iter(src.pages()))
+    finally:
+        src.close()
+    i = next(k for k, c in enumerate(page.chars) if c.text == "一")
+    bar, before = page.chars[i], page.chars[i - 1]
+    assert bar.bottom - bar.top == pytest.approx(before.bottom - before.top, rel=0.2)
+    blocks = api.extract(pdf).documents[0].blocks
+    assert ("heading", "KPI一覧表") in [(b.kind, b.text) for b in blocks]
+    assert any(b.kind == "paragraph" and "問い合わせには一度で分かる説明を心がける。" in b.text for b in blocks)
