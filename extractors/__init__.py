@@ -15,13 +15,19 @@ The stages, each in its own module, data flowing one way:
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterable
 from pathlib import Path
 
+from pipeline.exceptions import TooComplexError
 from pipeline.model import ExtractResult
+from pipeline.names import display_name
 
 from .config import ExtractConfig
 from .detect import detect_layout
+from .guard import check_regular_file
 from .layouts import read_layout
+from .page import PageContent
 from .sources import open_source
 from .textlayer import check_text_layer
 
@@ -35,13 +41,25 @@ def extract_pdf(path: str | Path, *, config: ExtractConfig | None = None) -> Ext
     file and the reason when the PDF cannot be read.
     """
     config = config or ExtractConfig()
+    check_regular_file(path)
     src = open_source(path, max_pages=config.max_pages, source=config.source)
     try:
-        pages = list(src.pages())
+        pages = _within_budget(str(path), src.pages(), config.time_budget)
         meta_title = src.title
     finally:
         src.close()
     check_text_layer(str(path), pages)
     layout = detect_layout(pages) if config.layout == "auto" else config.layout
     docs, rows = read_layout(layout, pages, config, title=meta_title)
-    return ExtractResult(source=Path(path).name, pages=len(pages), layout=layout, documents=tuple(docs), rows=tuple(rows))
+    name = display_name(Path(path).name)  # the name as data: readable, one line, valid UTF-8
+    return ExtractResult(source=name, pages=len(pages), layout=layout, documents=tuple(docs), rows=tuple(rows))
+
+
+def _within_budget(path: str, pages: Iterable[PageContent], budget: float | None) -> list[PageContent]:
+    t0 = time.monotonic()
+    out = []
+    for page in pages:
+        out.append(page)
+        if budget is not None and time.monotonic() - t0 > budget:
+            raise TooComplexError(path, f"reading stopped at page {page.number}: over the time budget of {budget:g} s")
+    return out

@@ -20,6 +20,8 @@ class ExtractConfig:
         even when its font is not bold.
     source: the character source, ``"pdfium"`` (pypdfium2, fast) or
         ``"pdfplumber"`` (pdfminer.six, the slower reference reader).
+    time_budget: seconds one file may take (``None``: no limit); a real
+        plan takes well under a second per page.
     """
 
     layout: LayoutChoice = "auto"
@@ -27,6 +29,7 @@ class ExtractConfig:
     header_margin: float = 0.08
     heading_size_delta: float = 0.75
     source: Literal["pdfium", "pdfplumber"] = "pdfium"
+    time_budget: float | None = 600.0
 
     def __post_init__(self) -> None:
         if self.layout not in ("auto", "plan", "fieldtable", "sidebyside", "slides"):
@@ -35,5 +38,7 @@ class ExtractConfig:
             raise ValueError("max_pages must be positive or None")
         if self.source not in ("pdfium", "pdfplumber"):
             raise ValueError(f"source must be pdfium or pdfplumber, not {self.source!r}")
+        if self.time_budget is not None and self.time_budget <= 0:
+            raise ValueError("time_budget must be positive or None")
         if not 0 <= self.header_margin < 0.5:
             raise ValueError("header_margin must be in [0, 0.5)")

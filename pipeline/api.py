@@ -11,6 +11,7 @@ import pandas as pd
 
 from diffing import AlignConfig, compare_documents
 from extractors import ExtractConfig, extract_pdf
+from extractors.guard import check_regular_file
 from reports.changes_md import comparison_markdown
 from reports.docx import comparison_docx
 from reports.frames import TableKind, table_frames
@@ -36,6 +37,7 @@ def extract(path: str | Path, *, config: ExtractConfig | None = None) -> Extract
     """
     p = Path(path)
     if p.suffix.lower() == ".json":
+        check_regular_file(p)
         try:
             return ExtractResult.from_dict(json.loads(p.read_text(encoding="utf-8")))
         except (OSError, ValueError, TypeError, KeyError) as e:

@@ -6,38 +6,45 @@ A manifest records every file's hash, pages, layout, office, year, status,
 error and time; it is rewritten atomically after every file, so an
 interrupted run resumes where it stopped and an unchanged file (same hash,
 same tool version) is skipped.  A bad file is recorded as failed and the
-batch goes on.
+batch goes on; a file that kills its reader twice is recorded as failed and
+not tried again until it changes.  One batch at a time may write an output
+directory (a lock file in it).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
 import json
-import multiprocessing
 import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from extractors import ExtractConfig
+from reports.cells import csv_safe
+from reports.view import ReportConfig
 
 from . import __version__
-from .exceptions import ArchiveError, PlandiffError
+from .archive import scan_archive
+from .exceptions import ArchiveError, OutputError, OutputInUseError, OutputPlaceError, PlandiffError, UnreadableFileError
 from .identify import identify
 from .model import ExtractResult
+from .names import assign_outputs, display_name, json_text
 from .output import write_atomic
+from .workers import run_isolated
 
 MANIFEST_SCHEMA = "plandiff.manifest/1"
 CSV_COLUMNS = ["file", "sha256", "pages", "layout", "organisation", "year", "kind", "status", "error", "seconds"]
 T = TypeVar("T")
 R = TypeVar("R")
+LOCK = ".plandiff.lock"
+RESERVED = ("manifest.json", "manifest.csv", "index.html", LOCK, "comparisons")  # names of ours no input may take
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,8 +55,9 @@ class BatchConfig:
     scheduler address (``tcp://host:8786``) to run on a cluster instead; the
     workers must see the same paths.  force: redo files whose hash and tool
     version did not change.  compare: pair documents and write comparison
-    reports in ``formats``.  progress: a progress line on stderr (``None``:
-    only when stderr is a terminal).
+    reports in ``formats``.  timestamp: the creation time in those reports
+    (off: byte-identical reruns).  progress: a progress line on stderr
+    (``None``: only when stderr is a terminal).
     """
 
     jobs: int | None = None
@@ -59,6 +67,7 @@ class BatchConfig:
     formats: tuple[str, ...] = ("html", "json")
     extract: ExtractConfig = field(default_factory=ExtractConfig)
     progress: bool | None = None
+    timestamp: bool = True
 
     def __post_init__(self) -> None:
         if self.jobs is not None and self.jobs < 1:
@@ -69,7 +78,7 @@ class BatchConfig:
 class FileRecord:
     """One PDF of the archive and what became of it."""
 
-    file: str  # relative to the archive
+    file: str  # relative to the archive; a name that is not UTF-8 keeps its surrogate escapes
     sha256: str
     pages: int | None = None
     layout: str = ""
@@ -77,10 +86,11 @@ class FileRecord:
     year: str = ""  # 令和N年度
     kind: str = ""
     status: str = "ok"  # ok, failed, skipped
-    error: str = ""
+    error: str = ""  # for skipped: why ("" when unchanged since the last run)
     seconds: float = 0.0
     tool_version: str = __version__
     outputs: tuple[str, ...] = ()
+    worker_died: bool = False  # twice, or over the time budget: not tried again until the file changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,9 +140,10 @@ class _ConvertTask:
     out: str
     sha256: str
     config: ExtractConfig
+    outputs: tuple[str, ...]  # the JSON, then the Markdown
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: str | Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -140,33 +151,41 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _outputs_for(rel: str) -> tuple[str, str]:
-    stem = Path(rel).with_suffix("")
-    return f"{stem}.json", f"{stem}.md"
-
-
 def convert_file(task: _ConvertTask) -> FileRecord:
-    """Extract one PDF and write its JSON and Markdown; never raises."""
+    """Extract one PDF and write its JSON and Markdown; never raises.
+
+    The hash recorded is of the bytes read: taken before the extraction and
+    checked after it, so a file changed meanwhile is not paired with output
+    from other content.
+    """
     from extractors import extract_pdf
 
     from .api import render_extract
 
     t0 = time.perf_counter()
+    sha = task.sha256
+
+    def failed(error: str) -> FileRecord:
+        return FileRecord(task.rel, sha, status="failed", error=error, seconds=round(time.perf_counter() - t0, 3))
+
     try:
+        sha = _sha256(task.source)
         result = extract_pdf(task.source, config=task.config)
         who = identify(result)
-        outputs = _outputs_for(task.rel)
-        for rel_out, fmt in zip(outputs, ("json", "md"), strict=True):
+        if _sha256(task.source) != sha:
+            return failed(f"{display_name(task.source)}: the file changed while it was read; run the batch again")
+        for rel_out, fmt in zip(task.outputs, ("json", "md"), strict=True):
             write_atomic(Path(task.out) / rel_out, render_extract(result, fmt))
         seconds = round(time.perf_counter() - t0, 3)
         return FileRecord(
-            task.rel, task.sha256, result.pages, result.layout, who.org, who.fiscal_year, who.kind, seconds=seconds, outputs=outputs
+            task.rel, sha, result.pages, result.layout, who.org, who.fiscal_year, who.kind, seconds=seconds, outputs=task.outputs
         )
     except PlandiffError as e:
-        return FileRecord(task.rel, task.sha256, status="failed", error=str(e), seconds=round(time.perf_counter() - t0, 3))
+        return failed(str(e))
+    except OSError as e:
+        return failed(str(UnreadableFileError(task.source, e.strerror or str(e))))
     except Exception as e:  # one broken file must not end the batch
-        msg = f"{task.source}: unexpected error while reading ({type(e).__name__}: {e})"
-        return FileRecord(task.rel, task.sha256, status="failed", error=msg, seconds=round(time.perf_counter() - t0, 3))
+        return failed(f"{display_name(task.source)}: unexpected error while reading ({type(e).__name__}: {display_name(str(e))})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +193,9 @@ class _CompareTask:
     record: ComparisonRecord
     out: str
     formats: tuple[str, ...]
+    old_json: str
+    new_json: str
+    report: ReportConfig
 
 
 def load_extraction(path: Path) -> ExtractResult:
@@ -189,72 +211,55 @@ def compare_pair(task: _CompareTask) -> ComparisonRecord:
     rec = task.record
     out = Path(task.out)
     try:
-        old, new = load_extraction(out / _outputs_for(rec.old)[0]), load_extraction(out / _outputs_for(rec.new)[0])
+        old, new = load_extraction(out / task.old_json), load_extraction(out / task.new_json)
         comparison = compare_plans(old, new, kind="branch" if rec.pairing == "hq" else "years")
         outputs = tuple(f"comparisons/{rec.name}.{fmt}" for fmt in task.formats)
         for rel in outputs:
-            write_compare(comparison, out / rel)
+            write_compare(comparison, out / rel, report=task.report)
         return replace(rec, status="ok", summary=comparison.summary, outputs=outputs, seconds=round(time.perf_counter() - t0, 3))
     except Exception as e:
         return replace(rec, status="failed", error=f"{rec.name}: {type(e).__name__}: {e}", seconds=round(time.perf_counter() - t0, 3))
 
 
-def _file_crashed(task: _ConvertTask, error: BaseException) -> FileRecord:
-    return FileRecord(task.rel, task.sha256, status="failed", error=f"{task.source}: the worker reading it died ({type(error).__name__})")
+_NOT_AGAIN = "it is not tried again until it changes (--force tries it now)"
 
 
-def _comparison_crashed(task: _CompareTask, error: BaseException) -> ComparisonRecord:
-    return replace(task.record, status="failed", error=f"{task.record.name}: the worker died ({type(error).__name__})")
+def _file_crashed(task: _ConvertTask, how: str) -> FileRecord:
+    error = f"{display_name(task.source)}: the reader crashed on this file ({how}, twice); {_NOT_AGAIN}"
+    return FileRecord(task.rel, task.sha256, status="failed", error=error, worker_died=True)
+
+
+def _file_timed_out(task: _ConvertTask, seconds: float) -> FileRecord:
+    error = f"{display_name(task.source)}: reading took longer than {seconds:g} s and was stopped; {_NOT_AGAIN}"
+    return FileRecord(task.rel, task.sha256, status="failed", error=error, worker_died=True, seconds=seconds)
+
+
+def _comparison_crashed(task: _CompareTask, how: str) -> ComparisonRecord:
+    return replace(task.record, status="failed", error=f"{task.record.name}: the worker died ({how})")
 
 
 # -- running tasks: local processes or a Dask cluster ---------------------------------
 
 
-def _run(fn: Callable[[T], R], tasks: list[T], config: BatchConfig, on_crash: Callable[[T, BaseException], R]) -> Iterator[R]:
-    """Results in completion order.  Ctrl-C cancels what has not started.
-
-    A task whose worker process dies (a crash inside a PDF library) is
-    reported through ``on_crash``; the other tasks of the broken pool are run
-    again, one worker each, so one bad file never costs the others.
-    """
+def _run(
+    fn: Callable[[T], R],
+    tasks: list[T],
+    config: BatchConfig,
+    on_crash: Callable[[T, str], R],
+    on_timeout: Callable[[T, float], R] | None = None,
+    timeout: float | None = None,
+) -> Iterator[R]:
+    """Results in completion order, each task in a worker process that may die (see :mod:`pipeline.workers`)."""
     if not tasks:
         return
     if config.scheduler:
         yield from _run_dask(fn, tasks, config.scheduler, on_crash)
         return
-    jobs = min(config.jobs or os.cpu_count() or 1, len(tasks))
-    if jobs == 1:
-        for t in tasks:
-            yield fn(t)
-        return
-    retry: list[T] = []
-    yield from _pool(fn, tasks, jobs, on_crash, retry)
-    for t in retry:
-        yield from _pool(fn, [t], 1, on_crash, None)
+    jobs = config.jobs or os.cpu_count() or 1
+    yield from run_isolated(fn, tasks, jobs=jobs, on_crash=on_crash, on_timeout=on_timeout, timeout=timeout)
 
 
-def _pool(fn: Callable[[T], R], tasks: list[T], jobs: int, on_crash: Callable[[T, BaseException], R], retry: list[T] | None) -> Iterator[R]:
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"))
-    try:
-        futures: dict[Future[R], T] = {pool.submit(fn, t): t for t in tasks}
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                try:
-                    yield fut.result()
-                except BrokenProcessPool as e:
-                    if retry is None:
-                        yield on_crash(futures[fut], e)
-                    else:
-                        retry.append(futures[fut])
-                except Exception as e:
-                    yield on_crash(futures[fut], e)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _run_dask(fn: Callable[[T], R], tasks: list[T], scheduler: str, on_crash: Callable[[T, BaseException], R]) -> Iterator[R]:
+def _run_dask(fn: Callable[[T], R], tasks: list[T], scheduler: str, on_crash: Callable[[T, str], R]) -> Iterator[R]:
     try:
         from distributed import Client, as_completed
     except ImportError as e:
@@ -267,7 +272,7 @@ def _run_dask(fn: Callable[[T], R], tasks: list[T], scheduler: str, on_crash: Ca
                 try:
                     yield fut.result()
                 except Exception as e:
-                    yield on_crash(task_of[fut.key], e)
+                    yield on_crash(task_of[fut.key], f"{type(e).__name__}: {e}")
         finally:
             client.cancel(futures)
 
@@ -307,19 +312,46 @@ class Progress:
 
 
 def _remove_stale_temp_files(out: Path) -> None:
-    """A killed run can leave write_atomic's temporary files; the real files are intact."""
+    """A killed run can leave write_atomic's temporary files; the real files are intact (called under the lock)."""
     for tmp in out.rglob(".*.tmp"):
         tmp.unlink(missing_ok=True)
 
 
-def _previous(out: Path) -> tuple[dict[str, FileRecord], dict[str, ComparisonRecord]]:
-    path = out / "manifest.json"
+@contextlib.contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """Hold the output directory for this batch; a second batch on it is refused, not interleaved."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    try:
+        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise OutputError(out / LOCK, e.strerror or str(e)) from e
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputInUseError(out) from None
+        yield
+    finally:
+        os.close(fd)  # releases the lock; a killed batch releases it too
+
+
+def _records(cls: type[R], rows: Any) -> list[R]:
+    known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    return [cls(**{k: tuple(v) if k == "outputs" else v for k, v in d.items() if k in known}) for d in rows]
+
+
+def _previous(out: Path) -> tuple[dict[str, FileRecord], dict[str, ComparisonRecord]]:
+    """The last run's records; an unreadable or foreign manifest means starting afresh."""
+    try:
+        data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        files = {r.file: r for r in _records(FileRecord, data.get("files", []))}
+        comps = {c.name: c for c in _records(ComparisonRecord, data.get("comparisons", []))}
+    except (OSError, ValueError, TypeError, AttributeError):
         return {}, {}
-    files = {d["file"]: FileRecord(**{**d, "outputs": tuple(d.get("outputs", ()))}) for d in data.get("files", [])}
-    comps = {d["name"]: ComparisonRecord(**{**d, "outputs": tuple(d.get("outputs", ()))}) for d in data.get("comparisons", [])}
     return files, comps
 
 
@@ -334,32 +366,26 @@ def write_manifest(result: BatchResult) -> None:
         "comparisons": [asdict(c) for c in sorted(result.comparisons, key=lambda c: c.name)],
         "reports": [asdict(r) for r in sorted(result.reports, key=lambda r: (r.kind, r.name))],
     }
-    write_atomic(result.out / "manifest.json", json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    write_atomic(result.out / "manifest.json", json_text(json.dumps(data, ensure_ascii=False, indent=1)) + "\n")
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
     for r in files:
         w.writerow(
             [
-                r.file,
+                csv_safe(display_name(r.file)),
                 r.sha256,
                 r.pages if r.pages is not None else "",
-                r.layout,
-                r.organisation,
-                r.year,
-                r.kind,
+                csv_safe(r.layout),
+                csv_safe(r.organisation),
+                csv_safe(r.year),
+                csv_safe(r.kind),
                 r.status,
-                r.error,
+                csv_safe(display_name(r.error)),
                 r.seconds,
             ]
         )
     write_atomic(result.out / "manifest.csv", buf.getvalue().encode("utf-8-sig"))
-
-
-def find_pdfs(archive: Path, out: Path) -> list[Path]:
-    """Every PDF below the archive (any case of .pdf), outside the output directory."""
-    out_abs = out.resolve()
-    return sorted(p for p in archive.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file() and out_abs not in p.resolve().parents)
 
 
 def chosen_plans(files: Iterable[FileRecord]) -> dict[tuple[str, int], FileRecord]:
@@ -412,29 +438,59 @@ def run_batch(
     archive, out = Path(archive), Path(out)
     if not archive.is_dir():
         raise ArchiveError(archive, "not a directory")
-    out.mkdir(parents=True, exist_ok=True)
+    there, here = archive.resolve(), out.resolve()
+    if here == there or here in there.parents:
+        raise OutputPlaceError(out, f"archive {archive}")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(out, e.strerror or str(e)) from e
+    with _locked(out):
+        return _run_locked(archive, out, config, on_file)
+
+
+def _unchanged(old: FileRecord | None, sha: str, outputs: tuple[str, ...], out: Path, config: BatchConfig) -> bool:
+    return (
+        not config.force
+        and old is not None
+        and old.sha256 == sha
+        and old.tool_version == __version__
+        and (
+            old.worker_died  # the reader died on these bytes: not again
+            or (old.status in ("ok", "skipped") and old.outputs == outputs and all((out / o).exists() for o in outputs))
+        )
+    )
+
+
+def _run_locked(archive: Path, out: Path, config: BatchConfig, on_file: Callable[[FileRecord], None] | None) -> BatchResult:
     _remove_stale_temp_files(out)
     prev_files, prev_comps = _previous(out)
     result = BatchResult(archive, out, [], [])
+    entries = scan_archive(archive, out)
+    names = assign_outputs((e.rel for e in entries if not e.problem), (".json", ".md"), reserved=RESERVED)
     tasks: list[_ConvertTask] = []
-    for pdf in find_pdfs(archive, out):
-        rel = pdf.relative_to(archive).as_posix()
-        sha = _sha256(pdf)
-        old = prev_files.get(rel)
-        if (
-            not config.force
-            and old is not None
-            and old.status in ("ok", "skipped")
-            and old.sha256 == sha
-            and old.tool_version == __version__
-            and all((out / o).exists() for o in old.outputs)
-        ):
-            result.files.append(replace(old, status="skipped", seconds=0.0))
+    for entry in entries:
+        if entry.problem:
+            status, error = ("failed", f"{display_name(str(entry.path))}: {entry.problem}") if entry.failed else ("skipped", entry.problem)
+            result.files.append(FileRecord(entry.rel, "", status=status, error=error))
             continue
-        tasks.append(_ConvertTask(str(pdf), rel, str(out), sha, config.extract))
+        try:
+            sha = _sha256(entry.path)
+        except OSError as e:
+            error = str(UnreadableFileError(entry.path, e.strerror or str(e)))
+            result.files.append(FileRecord(entry.rel, "", status="failed", error=error))
+            continue
+        old = prev_files.get(entry.rel)
+        if old is not None and _unchanged(old, sha, names[entry.rel], out, config):
+            result.files.append(replace(old, status="failed" if old.worker_died else "skipped", seconds=0.0))
+            continue
+        tasks.append(_ConvertTask(str(entry.path), entry.rel, str(out), sha, config.extract, names[entry.rel]))
     progress = Progress(len(tasks), enabled=sys.stderr.isatty() if config.progress is None else config.progress)
+    budget = config.extract.time_budget
     try:
-        for rec in _run(convert_file, tasks, config, _file_crashed):
+        # the extraction stops itself at its budget; the kill is for a page stuck inside the PDF library
+        kill_after = None if budget is None else budget * 1.5 + 30
+        for rec in _run(convert_file, tasks, config, _file_crashed, _file_timed_out, kill_after):
             result.files.append(rec)
             write_manifest(result)  # after every file: a kill loses at most the files in flight
             progress.update(rec.pages)
@@ -455,6 +511,8 @@ def run_batch(
 
 def _compare_all(result: BatchResult, prev: dict[str, ComparisonRecord], config: BatchConfig) -> None:
     todo: list[_CompareTask] = []
+    json_of = {r.file: r.outputs[0] for r in result.files if r.outputs}
+    report = ReportConfig(timestamp=config.timestamp)
     for rec in plan_comparisons(result.files):
         old = prev.get(rec.name)
         if (
@@ -467,7 +525,7 @@ def _compare_all(result: BatchResult, prev: dict[str, ComparisonRecord], config:
         ):
             result.comparisons.append(replace(old, status="skipped", seconds=0.0))
             continue
-        todo.append(_CompareTask(rec, str(result.out), config.formats))
+        todo.append(_CompareTask(rec, str(result.out), config.formats, json_of[rec.old], json_of[rec.new], report))
     try:
         for done in _run(compare_pair, todo, config, _comparison_crashed):
             result.comparisons.append(done)

@@ -147,6 +147,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         formats=tuple(args.report_format or ("html", "json")),
         extract=_reading(args),
         progress=False if args.quiet else None,
+        timestamp=not args.no_timestamp,
     )
     result = run_batch(args.archive, args.output, config=config)
     for rec in sorted(result.failed, key=lambda r: r.error):
@@ -215,6 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--report-format", action="append", choices=list(api.COMPARE_FORMATS), help="comparison report formats (default: html and json)"
     )
     bp.add_argument("--force", action="store_true", help="redo files that did not change")
+    bp.add_argument("--no-timestamp", action="store_true", help="no creation time in the comparison reports (byte-identical reruns)")
     bp.add_argument("--scheduler", help="run on a Dask cluster, e.g. tcp://host:8786 (pip install 'plandiff[dask]')")
     return ap
 

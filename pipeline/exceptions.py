@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .names import display_name
+
 
 class PlandiffError(Exception):
     """Base class: a problem with one input or output file."""
@@ -18,7 +20,7 @@ class PlandiffError(Exception):
     def __init__(self, path: str | Path, detail: str = "") -> None:
         self.path = str(path)
         self.detail = detail
-        msg = f"{self.path}: {self.reason}"
+        msg = f"{display_name(self.path)}: {self.reason}"  # one line, whatever the name holds
         if detail:
             msg += f" ({detail})"
         if self.advice:
@@ -33,6 +35,11 @@ class PlandiffError(Exception):
 class NotAPdfError(PlandiffError):
     reason = "not a PDF file"
     advice = "pass the published PDF of the plan"
+
+
+class UnreadableFileError(PlandiffError):
+    reason = "cannot be read"
+    advice = "check that the file exists and that you may read it"
 
 
 class EncryptedPdfError(PlandiffError):
@@ -65,6 +72,16 @@ class TooLargeError(PlandiffError):
     advice = "raise --max-pages / max_pages, or split the file"
 
 
+class TooComplexError(PlandiffError):
+    reason = "page too complex"
+    advice = "check the file (a real plan is far below these limits); the limits are fields of ExtractConfig"
+
+
+class TooLargeDecompressedError(PlandiffError):
+    reason = "too large when decompressed"
+    advice = "check the file (a real plan is far below this limit); the limit is ExtractConfig.max_decompressed"
+
+
 class InputFormatError(PlandiffError):
     reason = "not a plandiff.extract/1 JSON file"
     advice = "pass a PDF or the JSON written by `plandiff extract --format json`"
@@ -73,6 +90,16 @@ class InputFormatError(PlandiffError):
 class ArchiveError(PlandiffError):
     reason = "cannot read the archive"
     advice = "pass a directory that holds the plan PDFs"
+
+
+class OutputPlaceError(PlandiffError):
+    reason = "the output directory is the archive or holds it"
+    advice = "pass an -o outside the archive (a folder inside it is left out of the walk)"
+
+
+class OutputInUseError(PlandiffError):
+    reason = "the output directory is in use by another plandiff batch"
+    advice = "wait for it to finish, or pass another -o"
 
 
 class UnknownFormatError(PlandiffError):

@@ -7,6 +7,7 @@ from functools import lru_cache
 import jinja2
 
 from pipeline.model import Comparison
+from pipeline.names import display_name, url_path
 
 from .view import ReportConfig, build_view
 
@@ -14,7 +15,7 @@ from .view import ReportConfig, build_view
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """Templates are package data; autoescaped, strict: text from a PDF is data, never markup."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("reports", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -22,6 +23,9 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["urlpath"] = url_path  # links from file names: percent-encoded, never a scheme
+    env.filters["shown"] = display_name  # names that are not UTF-8, or hold control characters
+    return env
 
 
 def comparison_html(comparison: Comparison, config: ReportConfig | None = None) -> str:
