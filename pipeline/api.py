@@ -18,12 +18,14 @@ from reports.frames import TableKind, table_frames
 from reports.html import comparison_html
 from reports.outline import extract_markdown
 from reports.redline import comparison_redline
+from reports.safetext import invisible_count, not_xml_count
 from reports.tabular import comparison_csv, comparison_xlsx
 from reports.view import ReportConfig
 
 from .exceptions import InputFormatError, UnknownFormatError
 from .identify import find_org, identify
 from .model import Comparison, ComparisonKind, ExtractResult, PlanInfo
+from .names import json_text
 from .output import write_atomic
 
 
@@ -58,7 +60,7 @@ def render_extract(result: ExtractResult, fmt: str = "json") -> str:
     """The extraction as JSON (``plandiff.extract/1``) or a Markdown outline."""
     if fmt == "md":
         return extract_markdown(result)
-    return json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    return json_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=1)) + "\n"
 
 
 def format_for(path: str | Path, default: str = "json") -> str:
@@ -163,7 +165,7 @@ def render_compare(comparison: Comparison, fmt: str = "json", *, report: ReportC
     Text formats come back as ``str``, Office files and CSV (UTF-8 with BOM) as ``bytes``.
     """
     if fmt == "json":
-        return json.dumps(comparison.to_dict(), ensure_ascii=False, indent=1) + "\n"
+        return json_text(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=1)) + "\n"
     if fmt == "md":
         return comparison_markdown(comparison)
     if fmt == "html":
@@ -177,6 +179,18 @@ def render_compare(comparison: Comparison, fmt: str = "json", *, report: ReportC
     if fmt == "redline":
         return comparison_redline(comparison, report)
     raise ValueError(f"unknown comparison format {fmt!r} (one of {', '.join(COMPARE_FORMATS)})")
+
+
+def replaced_characters(comparison: Comparison, fmt: str) -> int:
+    """How many characters of the two plans a format cannot show as they are.
+
+    docx and xlsx replace what XML cannot hold by U+FFFD; html writes bidi
+    controls and zero-width characters out as ``[U+202E]``.
+    """
+    docs = (comparison.old, comparison.new)
+    if fmt in ("docx", "xlsx"):
+        return not_xml_count(docs)
+    return invisible_count(docs) if fmt == "html" else 0
 
 
 def write_compare(comparison: Comparison, out: str | Path, fmt: str | None = None, *, report: ReportConfig | None = None) -> None:

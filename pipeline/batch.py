@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from extractors import ExtractConfig
-from reports.cells import csv_safe
+from reports.safetext import csv_safe
 from reports.view import ReportConfig
 
 from . import __version__

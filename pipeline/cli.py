@@ -15,21 +15,41 @@ from reports.view import ReportConfig
 from . import __version__, api, nway
 from .batch import BatchConfig, run_batch
 from .exceptions import PlandiffError
+from .output import utf8, write_atomic
 
 log = logging.getLogger("plandiff")
 
 
-def _emit(args: argparse.Namespace, render: Callable[[str], str | bytes], write: Callable[[str, str | None], None]) -> None:
-    """Write every -o file (format from its extension unless --format), or stdout."""
+_REPLACED = {
+    "docx": "character(s) XML cannot hold written as U+FFFD",
+    "xlsx": "character(s) XML cannot hold written as U+FFFD",
+    "html": "invisible character(s) (bidi controls, zero-width) written out as [U+XXXX]",
+}
+
+
+def _emit(
+    args: argparse.Namespace, render: Callable[[str], str | bytes], allowed: tuple[str, ...], replaced: Callable[[str], int] | None = None
+) -> None:
+    """Every -o file (format from its extension unless --format), or stdout.
+
+    All outputs are rendered before the first is written: an output that
+    cannot be made leaves none behind.
+    """
     if not args.output:
         data = render(args.format or "json")
-        if isinstance(data, bytes):
-            sys.stdout.buffer.write(data)
-        else:
-            sys.stdout.write(data)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data if isinstance(data, bytes) else utf8(data))
+        sys.stdout.flush()
         return
+    payloads = []
     for out in args.output:
-        write(out, args.format)
+        fmt = api.output_format(out, args.format, allowed)
+        payloads.append((out, render(fmt)))
+        n = replaced(fmt) if replaced is not None else 0
+        if n:
+            log.warning("%s: %d %s", out, n, _REPLACED[fmt])
+    for out, data in payloads:
+        write_atomic(out, data)
         log.info("wrote %s", out)
 
 
@@ -53,7 +73,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     result = api.extract(args.file, config=_reading(args))
     for w in result.warnings:
         log.warning("%s: %s", args.file, w)
-    _emit(args, lambda fmt: api.render_extract(result, fmt), lambda out, fmt: api.write_extract(result, out, fmt))
+    _emit(args, lambda fmt: api.render_extract(result, fmt), api.EXTRACT_FORMATS)
     return 0
 
 
@@ -77,7 +97,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     _emit(
         args,
         lambda fmt: api.render_compare(comparison, fmt, report=report),
-        lambda out, fmt: api.write_compare(comparison, out, fmt, report=report),
+        api.COMPARE_FORMATS,
+        lambda fmt: api.replaced_characters(comparison, fmt),
     )
     return 0
 

@@ -19,6 +19,11 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~mask
 
 
+def utf8(text: str) -> bytes:
+    """UTF-8 bytes of any text: a lone surrogate (a stray byte of a name, half a pair from a PDF) written as ``\\udcXX``."""
+    return text.encode("utf-8", "backslashreplace")
+
+
 def write_atomic(path: str | Path, data: str | bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the whole new one.
 
@@ -26,7 +31,7 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
     temporary file in the same directory, is flushed to disk, then renamed.
     """
     target = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    payload = utf8(data) if isinstance(data, str) else data
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")

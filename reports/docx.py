@@ -21,6 +21,7 @@ from docx.table import _Cell, _Row
 from pipeline.model import Comparison
 
 from .ooxml import stable_zip
+from .safetext import map_text, xml_safe
 from .view import Cell, ReportConfig, build_view
 
 _FIXED = datetime(2000, 1, 1)
@@ -55,8 +56,8 @@ def _fill(cell: _Cell, content: Cell, *, side: str, bold: bool) -> None:
 
 
 def comparison_docx(comparison: Comparison, config: ReportConfig | None = None) -> bytes:
-    """A Word document holding the comparison table."""
-    view = build_view(comparison, config)
+    """A Word document holding the comparison table (characters XML cannot hold become U+FFFD)."""
+    view = map_text(build_view(comparison, config), xml_safe)
     doc = new_docx()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE

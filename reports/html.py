@@ -9,6 +9,7 @@ import jinja2
 from pipeline.model import Comparison
 from pipeline.names import display_name, url_path
 
+from .safetext import map_text, visible
 from .view import ReportConfig, build_view
 
 
@@ -24,13 +25,13 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["urlpath"] = url_path  # links from file names: percent-encoded, never a scheme
-    env.filters["shown"] = display_name  # names that are not UTF-8, or hold control characters
+    env.filters["shown"] = lambda name: visible(display_name(name))  # names not UTF-8, or holding control or bidi characters
     return env
 
 
 def comparison_html(comparison: Comparison, config: ReportConfig | None = None) -> str:
     """A self-contained page: summary, view switches and the side-by-side table; A4 landscape in print."""
-    view = build_view(comparison, config)
+    view = map_text(build_view(comparison, config), visible)  # bidi overrides, zero-width characters shown, not obeyed
     columns = ["old", "new"] if view.config.old_left else ["new", "old"]
     if view.config.remarks:
         columns.append("remarks")

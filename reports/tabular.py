@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import datetime
 
 import pandas as pd
@@ -11,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from pipeline.model import Comparison
 
 from .ooxml import stable_zip
+from .safetext import csv_safe, xml_safe
 from .view import ReportConfig, build_view
 
 COLUMNS = [
@@ -61,13 +63,22 @@ def comparison_frame(comparison: Comparison, config: ReportConfig | None = None)
 
 
 def comparison_csv(comparison: Comparison, config: ReportConfig | None = None) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens the Japanese text correctly."""
-    return comparison_frame(comparison, config).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    """UTF-8 with a byte-order mark, so Excel opens the Japanese text correctly; no cell is a formula."""
+    df = _text_cells(comparison_frame(comparison, config), csv_safe)
+    return df.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+
+
+def _text_cells(df: pd.DataFrame, fn: Callable[[str], str]) -> pd.DataFrame:
+    return df.map(lambda v: fn(v) if isinstance(v, str) else v)
 
 
 def comparison_xlsx(comparison: Comparison, config: ReportConfig | None = None) -> bytes:
-    """An Excel sheet with a frozen, filterable header row and wrapped text columns."""
-    df = comparison_frame(comparison, config)
+    """An Excel sheet with a frozen, filterable header row and wrapped text columns.
+
+    Every text cell is a string cell, never a formula; characters XML cannot
+    hold become U+FFFD.
+    """
+    df = _text_cells(comparison_frame(comparison, config), xml_safe)
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         df.to_excel(xw, sheet_name="changes", index=False)
@@ -83,6 +94,8 @@ def comparison_xlsx(comparison: Comparison, config: ReportConfig | None = None) 
         for row in ws.iter_rows(min_row=2):
             for cell in row:
                 cell.alignment = wrap
+                if cell.data_type == "f":  # openpyxl takes text starting with "=" for a formula
+                    cell.data_type = "s"
         stamp = (config.now if config and config.now else (datetime.now() if (config is None or config.timestamp) else _FIXED)).replace(
             tzinfo=None
         )
