@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipeline.exceptions import TooComplexError
+from pipeline.exceptions import BrokenPdfError, TooComplexError
 from pipeline.model import ExtractResult
 from pipeline.names import display_name
 
@@ -48,11 +48,17 @@ def extract_pdf(path: str | Path, *, config: ExtractConfig | None = None) -> Ext
         meta_title = src.title
     finally:
         src.close()
+    damaged = [p.number for p in pages if p.damaged]
+    if len(damaged) == len(pages):
+        raise BrokenPdfError(path, f"none of its {len(pages)} page(s) can be read")
     check_text_layer(str(path), pages)
     layout = detect_layout(pages) if config.layout == "auto" else config.layout
     docs, rows = read_layout(layout, pages, config, title=meta_title)
     name = display_name(Path(path).name)  # the name as data: readable, one line, valid UTF-8
-    return ExtractResult(source=name, pages=len(pages), layout=layout, documents=tuple(docs), rows=tuple(rows))
+    warnings = tuple(f"page {n} is damaged and was left out" for n in damaged)
+    return ExtractResult(
+        source=name, pages=len(pages), layout=layout, documents=tuple(docs), rows=tuple(rows), warnings=warnings
+    )
 
 
 def _within_budget(path: str, pages: Iterable[PageContent], budget: float | None) -> list[PageContent]:

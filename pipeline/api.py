@@ -22,11 +22,12 @@ from reports.safetext import invisible_count, not_xml_count
 from reports.tabular import comparison_csv, comparison_xlsx
 from reports.view import ReportConfig
 
-from .exceptions import InputFormatError, UnknownFormatError
+from .exceptions import InputFormatError, UnknownFormatError, UnreadableFileError
 from .identify import find_org, identify
 from .model import Comparison, ComparisonKind, ExtractResult, PlanInfo
 from .names import json_text
 from .output import write_atomic
+from .schema import check_extract_json
 
 
 def extract(path: str | Path, *, config: ExtractConfig | None = None) -> ExtractResult:
@@ -41,9 +42,13 @@ def extract(path: str | Path, *, config: ExtractConfig | None = None) -> Extract
     if p.suffix.lower() == ".json":
         check_regular_file(p)
         try:
-            return ExtractResult.from_dict(json.loads(p.read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError, KeyError) as e:
+            data = json.loads(p.read_text(encoding="utf-8"))
+            check_extract_json(data)
+            return ExtractResult.from_dict(data)
+        except (ValueError, TypeError, KeyError) as e:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
             raise InputFormatError(p, str(e)) from e
+        except OSError as e:
+            raise UnreadableFileError(p, e.strerror or str(e)) from e
     return extract_pdf(p, config=config)
 
 

@@ -34,6 +34,7 @@ from . import __version__
 from .archive import scan_archive
 from .exceptions import ArchiveError, OutputError, OutputInUseError, OutputPlaceError, PlandiffError, UnreadableFileError
 from .identify import identify
+from .logs import route_library_logs
 from .model import ExtractResult
 from .names import assign_outputs, display_name, json_text
 from .output import write_atomic
@@ -162,6 +163,7 @@ def convert_file(task: _ConvertTask) -> FileRecord:
 
     from .api import render_extract
 
+    route_library_logs(None)  # a worker's stderr is the user's: only the batch speaks there
     t0 = time.perf_counter()
     sha = task.sha256
 

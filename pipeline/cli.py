@@ -15,6 +15,7 @@ from reports.view import ReportConfig
 from . import __version__, api, nway
 from .batch import BatchConfig, run_batch
 from .exceptions import PlandiffError
+from .logs import route_library_logs
 from .output import utf8, write_atomic
 
 log = logging.getLogger("plandiff")
@@ -262,6 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     log.handlers[:] = [handler]
     log.propagate = False
     log.setLevel(logging.ERROR if args.quiet else logging.DEBUG if args.verbose else logging.INFO)
+    route_library_logs(handler if args.verbose else None)
     if args.command == "compare" and len(args.files) > 2:
         print("plandiff: error: compare takes OLD NEW, or one side-by-side PDF", file=sys.stderr)
         return 2

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
+import time
 import zipfile
 
 import docx
@@ -98,3 +100,26 @@ def test_a_file_name_cannot_close_the_outline_comment(tmp_path, capsys):
     md = capsys.readouterr().out
     assert md.count("-->") == 1 and md.index("-->") == md.index("\n") - 3
     assert not lxml.html.fragment_fromstring(md, create_parent="div").xpath("//img")  # as a Markdown viewer's HTML sees it
+
+
+def _long_paragraph(seed: int, changes: int) -> tuple[str, str]:
+    rnd = random.Random(seed)
+    words = ["保健指導", "の", "実施", "率", "を", "向上", "させる", "ため", "、", "事業所", "に", "対し", "働きかける", "。"]
+    old = "".join(rnd.choice(words) for _ in range(20000))[:40000]
+    new = list(old)
+    for _ in range(changes):
+        new[rnd.randrange(len(new))] = rnd.choice("新旧変更追加")
+    return old, "".join(new)
+
+
+def test_a_changed_paragraph_of_40000_characters_compares_in_seconds(tmp_path, capsys):
+    old_text, new_text = _long_paragraph(7, 300)
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    _plan(old, [("・", old_text)], "old.pdf")
+    _plan(new, [("・", new_text)], "new.pdf")
+    t0 = time.perf_counter()
+    assert cli.main(["compare", str(old), str(new), "-o", str(tmp_path / "c.json")]) == 0
+    assert time.perf_counter() - t0 < 15  # was 27.5 s: the word diff was quadratic
+    row = next(r for r in json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))["rows"] if r["status"] == "changed")
+    assert "".join(c["old"] for c in row["changes"]) == old_text and "".join(c["new"] for c in row["changes"]) == new_text
+    assert sum(c["op"] != "equal" for c in row["changes"]) >= 100  # still word by word, not one big replace

@@ -129,5 +129,20 @@ def markup_plans() -> None:
         ms.render_plan(HERE.parent / f"markup-{year}.plan.pdf", f"マークアップ試験 {year}", "試験支部", blocks)
 
 
+def damaged_page() -> None:
+    """Two pages, the second's page-tree entry not a dictionary: PDFium cannot load it ("Failed to load page")."""
+    text = b"BT /F1 12 Tf 72 720 Td (First page of the plan) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 2 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        stream(text),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"(not a page)",
+    ]
+    (HERE / "damaged-page.pdf").write_bytes(raw_pdf(objects))
+
+
 if __name__ == "__main__":
     main()
+    damaged_page()
