@@ -25,7 +25,7 @@ from pipeline.names import display_name
 
 from .config import ExtractConfig
 from .detect import detect_layout
-from .guard import check_regular_file
+from .guard import check_content_limits, check_regular_file
 from .layouts import read_layout
 from .page import PageContent
 from .sources import open_source
@@ -44,6 +44,7 @@ def extract_pdf(path: str | Path, *, config: ExtractConfig | None = None) -> Ext
     check_regular_file(path)
     src = open_source(path, max_pages=config.max_pages, source=config.source)
     try:
+        check_content_limits(path, config)
         pages = _within_budget(str(path), src.pages(), config.time_budget)
         meta_title = src.title
     finally:

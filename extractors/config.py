@@ -22,6 +22,11 @@ class ExtractConfig:
         ``"pdfplumber"`` (pdfminer.six, the slower reference reader).
     time_budget: seconds one file may take (``None``: no limit); a real
         plan takes well under a second per page.
+    max_page_objects, max_form_depth, max_decompressed: what one page may
+        hold — objects drawn (form XObjects expanded), form XObjects inside
+        each other, bytes of content when decompressed.  A real plan page
+        draws a few thousand objects from well under a megabyte; the
+        defaults refuse only files built to exhaust the reader.
     """
 
     layout: LayoutChoice = "auto"
@@ -30,6 +35,9 @@ class ExtractConfig:
     heading_size_delta: float = 0.75
     source: Literal["pdfium", "pdfplumber"] = "pdfium"
     time_budget: float | None = 600.0
+    max_page_objects: int = 2_000_000
+    max_form_depth: int = 32
+    max_decompressed: int = 64 << 20
 
     def __post_init__(self) -> None:
         if self.layout not in ("auto", "plan", "fieldtable", "sidebyside", "slides"):
@@ -38,6 +46,8 @@ class ExtractConfig:
             raise ValueError("max_pages must be positive or None")
         if self.source not in ("pdfium", "pdfplumber"):
             raise ValueError(f"source must be pdfium or pdfplumber, not {self.source!r}")
+        if min(self.max_page_objects, self.max_form_depth, self.max_decompressed) < 1:
+            raise ValueError("max_page_objects, max_form_depth and max_decompressed must be positive")
         if self.time_budget is not None and self.time_budget <= 0:
             raise ValueError("time_budget must be positive or None")
         if not 0 <= self.header_margin < 0.5:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from conftest import DATA, SAMPLES
 from extractors import ExtractConfig
 from pipeline import cli
 from pipeline.api import extract
-from pipeline.exceptions import BrokenPdfError
+from pipeline.exceptions import BrokenPdfError, TooComplexError
 
 BAD = DATA / "bad"
 
@@ -72,3 +73,37 @@ def test_a_file_without_read_permission_says_it_cannot_be_read(tmp_path):
     p = subprocess.run([*prefix, sys.executable, "-m", "pipeline.cli", "extract", str(pdf)], capture_output=True, text=True, check=False)
     assert p.returncode == 2, p.stderr
     assert p.stderr.count("\n") == 1 and "plan.pdf: cannot be read (Permission denied)" in p.stderr
+
+
+def _one_gigabyte() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("fanout-bomb.pdf", "page too complex (page 1 draws more than 2,000,000 objects)"),
+        ("flate-bomb.pdf", "too large when decompressed (page 1: content over 64 MB when decompressed)"),
+    ],
+)
+def test_bombs_are_refused_within_a_time_and_memory_ceiling(name, reason, tmp_path):
+    t0 = time.perf_counter()
+    p = subprocess.run(  # under 1 GB of address space: without the limits PDFium aborts here
+        [sys.executable, "-m", "pipeline.cli", "extract", str(BAD / name), "-o", str(tmp_path / "out.json")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        preexec_fn=_one_gigabyte,
+    )
+    assert p.returncode == 2, p.stderr[-500:]
+    assert p.stderr.count("\n") == 1 and f"{name}: {reason}" in p.stderr
+    assert time.perf_counter() - t0 < 20
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_limits_are_settings(tmp_path):
+    with pytest.raises(TooComplexError, match="nested deeper than 3"):
+        extract(BAD / "fanout-bomb.pdf", config=ExtractConfig(max_form_depth=3))
+    with pytest.raises(TooComplexError, match=r"page 1 draws \d+ objects, limit 10"):
+        extract(SAMPLES / "sample-r7.plan.pdf", config=ExtractConfig(max_page_objects=10))
