@@ -21,8 +21,8 @@ def _fuzz():
 def test_mutants_never_traceback_exit_0_or_2_with_one_line_and_leave_nothing_behind():
     fuzz = _fuzz()
     t0 = time.perf_counter()
-    outcomes = fuzz.run(40, seed=20261201, memory_mb=2048, timeout=120)
-    assert len(outcomes) == 40
+    outcomes = fuzz.run(32, seed=20261201, memory_mb=2048, timeout=120)
+    assert len(outcomes) == 32
     broken = {o.mutant: (o.how, o.problems(max_seconds=10.0), o.stderr[:300]) for o in outcomes if o.problems(max_seconds=10.0)}
     assert broken == {}
     assert {o.code for o in outcomes} == {0, 2}  # both kinds of mutant were made: the test can see either
