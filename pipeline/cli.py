@@ -29,12 +29,16 @@ _REPLACED = {
 
 
 def _emit(
-    args: argparse.Namespace, render: Callable[[str], str | bytes], allowed: tuple[str, ...], replaced: Callable[[str], int] | None = None
+    args: argparse.Namespace,
+    render: Callable[[str], str | bytes],
+    write: Callable[[str, str | None], str | bytes | None],
+    replaced: Callable[[str], tuple[int, str]] | None = None,
 ) -> None:
     """Every -o file (format from its extension unless --format), or stdout.
 
-    All outputs are rendered before the first is written: an output that
-    cannot be made leaves none behind.
+    ``write(out, fmt)`` gives the bytes for ``out`` — all of them are made
+    before the first is written, so an output that cannot be made leaves none
+    behind — or writes the file itself and gives ``None``.
     """
     if not args.output:
         data = render(args.format or "json")
@@ -42,15 +46,15 @@ def _emit(
         sys.stdout.buffer.write(data if isinstance(data, bytes) else utf8(data))
         sys.stdout.flush()
         return
-    payloads = []
+    staged = []
     for out in args.output:
-        fmt = api.output_format(out, args.format, allowed)
-        payloads.append((out, render(fmt)))
-        n = replaced(fmt) if replaced is not None else 0
+        staged.append((out, write(out, args.format)))
+        n, what = replaced(out) if replaced is not None else (0, "")
         if n:
-            log.warning("%s: %d %s", out, n, _REPLACED[fmt])
-    for out, data in payloads:
-        write_atomic(out, data)
+            log.warning("%s: %d %s", out, n, what)
+    for out, data in staged:
+        if data is not None:
+            write_atomic(out, data)
         log.info("wrote %s", out)
 
 
@@ -74,7 +78,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     result = api.extract(args.file, config=_reading(args))
     for w in result.warnings:
         log.warning("%s: %s", args.file, w)
-    _emit(args, lambda fmt: api.render_extract(result, fmt), api.EXTRACT_FORMATS)
+    _emit(
+        args,
+        lambda fmt: api.render_extract(result, fmt),
+        lambda out, fmt: api.render_extract(result, api.output_format(out, fmt, api.EXTRACT_FORMATS)),
+    )
     return 0
 
 
@@ -95,11 +103,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
     old, new = (None, args.files[0]) if len(args.files) == 1 else (args.files[0], args.files[1])
     comparison = api.compare(old, new, config=_align(args), extract_config=_reading(args), new_side=args.new_side, kind=args.kind)
     report = ReportConfig(title=args.title, old_left=args.old_left, remarks=not args.no_remarks, timestamp=not args.no_timestamp)
+
+    def replaced(out: str) -> tuple[int, str]:
+        fmt = api.output_format(out, args.format, api.COMPARE_FORMATS)
+        return api.replaced_characters(comparison, fmt), _REPLACED.get(fmt, "")
+
     _emit(
         args,
         lambda fmt: api.render_compare(comparison, fmt, report=report),
-        api.COMPARE_FORMATS,
-        lambda fmt: api.replaced_characters(comparison, fmt),
+        lambda out, fmt: api.render_compare(comparison, api.output_format(out, fmt, api.COMPARE_FORMATS), report=report),
+        replaced,
     )
     return 0
 
@@ -123,7 +136,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     _emit(
         args,
         lambda fmt: nway.render_matrix(m, fmt, timestamp=report.timestamp),
-        lambda out, fmt: nway.write_matrix(m, comparisons, out, fmt, report=report),
+        lambda out, fmt: nway.write_matrix(m, comparisons, out, fmt, report=report),  # also writes each branch's 対照表
     )
     return 0
 
