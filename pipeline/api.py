@@ -189,11 +189,11 @@ def render_compare(comparison: Comparison, fmt: str = "json", *, report: ReportC
 def replaced_characters(comparison: Comparison, fmt: str) -> int:
     """How many characters of the two plans a format cannot show as they are.
 
-    docx and xlsx replace what XML cannot hold by U+FFFD; html writes bidi
-    controls and zero-width characters out as ``[U+202E]``.
+    docx, redline and xlsx replace what XML cannot hold by U+FFFD; html
+    writes bidi controls and zero-width characters out as ``[U+202E]``.
     """
     docs = (comparison.old, comparison.new)
-    if fmt in ("docx", "xlsx"):
+    if fmt in ("docx", "redline", "xlsx"):
         return not_xml_count(docs)
     return invisible_count(docs) if fmt == "html" else 0
 

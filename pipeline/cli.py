@@ -24,6 +24,7 @@ log = logging.getLogger("plandiff")
 _REPLACED = {
     "docx": "character(s) XML cannot hold written as U+FFFD",
     "xlsx": "character(s) XML cannot hold written as U+FFFD",
+    "redline": "character(s) XML cannot hold written as U+FFFD",
     "html": "invisible character(s) (bidi controls, zero-width) written out as [U+XXXX]",
 }
 

@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from pipeline.model import Comparison
 
-from .ooxml import stable_zip
+from .ooxml import stable_zip, strings_not_formulas
 from .safetext import csv_safe, xml_safe
 from .view import ReportConfig, build_view
 
@@ -94,8 +94,7 @@ def comparison_xlsx(comparison: Comparison, config: ReportConfig | None = None) 
         for row in ws.iter_rows(min_row=2):
             for cell in row:
                 cell.alignment = wrap
-                if cell.data_type == "f":  # openpyxl takes text starting with "=" for a formula
-                    cell.data_type = "s"
+        strings_not_formulas(xw.book)
         stamp = (config.now if config and config.now else (datetime.now() if (config is None or config.timestamp) else _FIXED)).replace(
             tzinfo=None
         )

@@ -43,7 +43,7 @@ def reports(tmp_path_factory):
     new_texts = [("・", "変わらない項目"), ("", FORMULAS[0]), ("", FORMULAS[1]), ("", FORMULAS[2]), ("", FORMULAS[3]), ("", FORMULAS[4])]
     new_texts += [("-", "2,000千円"), ("・", CONTROL), ("・", BIDI), ("・", MARKUP)]
     _plan(new, new_texts, "new.pdf")
-    outs = {fmt: tmp / f"r.{fmt}" for fmt in ("html", "docx", "xlsx", "csv", "json", "md")}
+    outs = {fmt: tmp / f"r.{fmt}" for fmt in ("html", "docx", "xlsx", "csv", "json", "md")} | {"redline": tmp / "r.redline.docx"}
     args = ["compare", str(old), str(new)] + [a for p in outs.values() for a in ("-o", str(p))]
     return outs, args
 
@@ -52,10 +52,11 @@ def test_every_format_is_written_and_the_replacements_are_counted(reports, capsy
     outs, args = reports
     assert cli.main(args) == 0
     err = [line.rsplit("/", 1)[-1] for line in capsys.readouterr().err.splitlines()]
-    assert err[:3] == [
+    assert err[:4] == [
         "r.html: 6 invisible character(s) (bidi controls, zero-width) written out as [U+XXXX]",  # NUL, BEL, ESC; RLO, PDF, ZWSP
         "r.docx: 4 character(s) XML cannot hold written as U+FFFD",  # NUL, BEL, ESC, U+FFFE
         "r.xlsx: 4 character(s) XML cannot hold written as U+FFFD",
+        "r.redline.docx: 4 character(s) XML cannot hold written as U+FFFD",
     ]
     assert all(p.stat().st_size > 0 for p in outs.values())
 
@@ -91,6 +92,8 @@ def test_json_keeps_the_printed_text_and_html_shows_what_hides(reports, capsys):
     assert "\u202e" not in body and "\u200b" not in body
     word = "\n".join(c.text for t in docx.Document(str(outs["docx"])).tables for row in t.rows for c in row.cells)
     assert "制御\ufffd文字\ufffdと\ufffd[31mエスケープ\ufffd" in word
+    with zipfile.ZipFile(outs["redline"]) as z:
+        assert "制御\ufffd文字\ufffdと\ufffd[31mエスケープ\ufffd" in z.read("word/document.xml").decode("utf-8")
 
 
 def test_a_file_name_cannot_close_the_outline_comment(tmp_path, capsys):
@@ -123,3 +126,38 @@ def test_a_changed_paragraph_of_40000_characters_compares_in_seconds(tmp_path, c
     row = next(r for r in json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))["rows"] if r["status"] == "changed")
     assert "".join(c["old"] for c in row["changes"]) == old_text and "".join(c["new"] for c in row["changes"]) == new_text
     assert sum(c["op"] != "equal" for c in row["changes"]) >= 100  # still word by word, not one big replace
+
+
+def _office_plan(path, title: str, texts: list[str]) -> None:
+    blocks = [{"kind": "heading", "level": 1, "label": "１．", "text": "基本業務", "page": 1}]
+    blocks += [{"kind": "paragraph", "text": t, "page": 1} for t in texts]  # no label: the text starts the cell
+    doc = {"schema": "plandiff.extract/1", "source": path.name, "pages": 1, "layout": "plan"}
+    doc["documents"] = [{"title": title, "blocks": blocks}]
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+
+
+def _no_formulas_anywhere(xlsx) -> None:
+    with zipfile.ZipFile(xlsx) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert sheets and not [n for n in sheets if b"<f>" in z.read(n)]
+
+
+def test_matrix_and_history_hold_text_never_formulas_or_controls(tmp_path, capsys):
+    hostile = [FORMULAS[0], FORMULAS[1], CONTROL, BIDI]
+    hq, branch = tmp_path / "hq.json", tmp_path / "branch.json"
+    _office_plan(hq, "令和７年度 全国健康保険協会 事業計画", ["本部の項目", *hostile])
+    _office_plan(branch, "令和７年度 サンプル支部 事業計画", ["支部の項目", *hostile[:2], "=SUM(A1:A3)"])
+    m = tmp_path / "m"
+    assert cli.main(["-q", "matrix", str(hq), str(branch), "-o", f"{m}.xlsx", "-o", f"{m}.html", "-o", f"{m}.json"]) == 0
+    _no_formulas_anywhere(f"{m}.xlsx")
+    cells = [c.value for ws in openpyxl.load_workbook(f"{m}.xlsx").worksheets for row in ws.iter_rows() for c in row if c.value]
+    assert any(FORMULAS[0] in str(v) for v in cells) and any("\ufffd" in str(v) for v in cells)
+    assert "[U+202E]" in lxml.html.fromstring((tmp_path / "m.html").read_text(encoding="utf-8")).text_content()
+    years = []
+    for y in (5, 6, 7):
+        years.append(tmp_path / f"r{y}.json")
+        _office_plan(years[-1], f"令和{'５６７'[y - 5]}年度 サンプル支部 事業計画", [f"項目{y}", *hostile])
+    h = tmp_path / "h"
+    assert cli.main(["-q", "history", *map(str, years), "-o", f"{h}.xlsx", "-o", f"{h}.html"]) == 0
+    _no_formulas_anywhere(f"{h}.xlsx")
+    assert "[U+202E]" in lxml.html.fromstring((tmp_path / "h.html").read_text(encoding="utf-8")).text_content()
