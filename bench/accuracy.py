@@ -2,10 +2,19 @@
 
     python bench/accuracy.py                  # every corpus PDF, one row each
     python bench/accuracy.py --only akita -v  # plus the mismatched blocks
+    python bench/accuracy.py --producers      # the corpus and the samples printed by every installed producer
+    python bench/accuracy.py --producers docx chromium --only sidebyside
 
-Reads ../shared/corpus (or --corpus) and ../shared/tools/score.py; never
+Reads ../shared/corpus (or --shared) and ../shared/tools/score.py; never
 copies the corpus.  Extraction targets: block F1 >= 0.97, heading-level
 accuracy >= 0.95, text similarity >= 0.99.
+
+``--producers`` prints the corpus truths and the fictional samples with each
+producer (``samples/render``) into a cache (``build/corpus/<producer>/``,
+reusing PDFs newer than their truth), scores every PDF and prints a table
+per producer and layout.  Targets there: block F1 >= 0.95 in every file and
+>= 0.98 on average, heading levels >= 0.95, text >= 0.995; slide decks block
+F1 >= 0.95.
 """
 
 from __future__ import annotations
@@ -13,7 +22,9 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import subprocess
 import sys
+import time
 from pathlib import Path
 from types import ModuleType
 
@@ -22,15 +33,25 @@ sys.path.insert(0, str(ROOT))
 
 from extractors import ExtractConfig, extract_pdf  # noqa: E402
 from pipeline import api  # noqa: E402
+from samples.render.printing import render_all  # noqa: E402
+from samples.render.registry import PRODUCERS, Producer, installed  # noqa: E402
+from samples.render.truth import LAYOUTS, SAMPLE_TRUTHS, SAMPLES, Job, truths_for  # noqa: E402
 
 TARGETS = {"block_f1_fuzzy": 0.97, "heading_level_acc": 0.95, "text_similarity": 0.99}
 COMPARE_TARGETS = {"pairs": 0.95, "added": 0.93, "deleted": 0.93, "change_status_acc": 0.97}
+#: per printed file (slides: block F1 only); a producer's layout also needs mean F1 >= MEAN_F1
+FILE_TARGETS = {"block_f1_fuzzy": 0.95, "heading_level_acc": 0.95, "text_similarity": 0.995}
+SLIDE_TARGETS = {"block_f1_fuzzy": 0.95}
+MEAN_F1 = 0.98
+PRODUCER_COLS = ["block_f1_fuzzy", "block_f1_strict", "heading_level_acc", "text_similarity"]
 
 
 def load_scorer(shared: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("score", shared / "tools" / "score.py")
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"{shared}/tools/score.py not found")
+    """The reference scorer ``shared/tools/score.py``; FileNotFoundError when it is not there."""
+    path = shared / "tools" / "score.py"
+    spec = importlib.util.spec_from_file_location("plandiff_reference_score", path)
+    if not path.is_file() or spec is None or spec.loader is None:
+        raise FileNotFoundError(f"{path} not found: put the shared folder beside the checkout or pass --shared")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -124,15 +145,141 @@ def compare_table(score: ModuleType, corpus: Path, only: str, verbose: bool, con
     return ok_all
 
 
+def score_print(score: ModuleType, job: Job, pdf: Path, config: ExtractConfig) -> tuple[dict, list[dict]]:
+    """plandiff's reading of one printed PDF and the scores of its documents against ``job``'s truths (zeros for a missing document)."""
+    pred = extract_pdf(pdf, config=config).to_dict()
+    results = []
+    for doc, truth in enumerate(truths_for(job)):
+        if doc < len(pred["documents"]):
+            results.append(score.score_extract(truth, pred, doc))
+        else:
+            results.append({c: 0.0 for c in PRODUCER_COLS} | {"missing": True})
+    return pred, results
+
+
+def file_met(job: Job, results: list[dict]) -> bool:
+    """Every document of the print meets the per-file targets (a slide deck: block F1 only)."""
+    targets = SLIDE_TARGETS if job.layout == "slides" else FILE_TARGETS
+    return all((r.get(k) or 0.0) >= v for r in results for k, v in targets.items())
+
+
+def corpus_truths(corpus: Path) -> list[Path]:
+    return sorted(corpus.glob("*.plan.json")) + sorted(corpus.glob("split/*.plan.json")) + sorted(corpus.glob("*.pair.json"))
+
+
+def mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def producer_tables(
+    score: ModuleType,
+    corpus: Path,
+    producers: list[Producer],
+    cache: Path,
+    only: str,
+    verbose: bool,
+    config: ExtractConfig,
+    *,
+    reprint: bool = False,
+) -> bool:
+    """Print, read and score the corpus and the samples with each producer: a table per producer and layout, then a summary."""
+    truths = corpus_truths(corpus) + [SAMPLES / name for name in SAMPLE_TRUTHS]
+    summary: list[str] = []
+    ok_all = True
+    for producer in producers:
+        print(f"\n== {producer.name} ({producer.needs})")
+        if producer.missing():
+            print(f"   not installed: {producer.missing()}")
+            summary.append(f"{producer.name:10} not installed")
+            ok_all = False
+            continue
+        start = time.perf_counter()
+        try:
+            prints = render_all(producer, truths, cache / producer.name, force=reprint, only=only)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, RuntimeError, OSError) as e:
+            print(f"   printing failed: {e}")
+            summary.append(f"{producer.name:10} printing failed")
+            ok_all = False
+            continue
+        rendered = time.perf_counter() - start
+        start = time.perf_counter()
+        scored: list[tuple[Job, Path, list[dict]]] = []
+        for job, pdf in prints:
+            pred, results = score_print(score, job, pdf, config)
+            scored.append((job, pdf, results))
+            if verbose:
+                for doc, truth in enumerate(truths_for(job)):
+                    if doc < len(pred["documents"]):
+                        show_mismatches(score, truth, pred, doc)
+        read = time.perf_counter() - start
+        all_docs: list[dict] = []
+        for layout in LAYOUTS:
+            rows = [(job, pdf, res) for job, pdf, res in scored if job.layout == layout]
+            if not rows:
+                continue
+            heads = " ".join(f"{c.replace('block_', '').replace('_acc', ''):>14}" for c in PRODUCER_COLS)
+            print(f"{layout:44} {'doc':>3} {heads}  target")
+            for job, pdf, results in rows:
+                met = file_met(job, results)
+                for doc, res in enumerate(results):
+                    vals = " ".join(f"{res.get(c) or 0.0:14.4f}" for c in PRODUCER_COLS)
+                    note = "  (no such document in the output)" if res.get("missing") else ("  met" if met else "  not met")
+                    print(f"  {pdf.name:42} {doc:>3} {vals}{note}")
+            docs = [r for _, _, res in rows for r in res]
+            all_docs += docs
+            f1 = [r.get("block_f1_fuzzy") or 0.0 for r in docs]
+            levels = [r.get("heading_level_acc") or 0.0 for r in docs]
+            texts = [r.get("text_similarity") or 0.0 for r in docs]
+            layout_ok = all(file_met(j, res) for j, _, res in rows) and (layout == "slides" or mean(f1) >= MEAN_F1)
+            ok_all &= layout_ok
+            print(
+                f"  {layout}: mean F1 {mean(f1):.4f}, worst {min(f1):.4f}, levels {mean(levels):.4f}, text {mean(texts):.4f}"
+                + ("  met" if layout_ok else "  not met")
+            )
+        f1 = [r.get("block_f1_fuzzy") or 0.0 for r in all_docs]
+        met = sum(file_met(j, res) for j, _, res in scored)
+        summary.append(
+            f"{producer.name:10} mean F1 {mean(f1):.4f}  worst {min(f1, default=0.0):.4f}  "
+            f"levels {mean([r.get('heading_level_acc') or 0.0 for r in all_docs]):.4f}  "
+            f"text {mean([r.get('text_similarity') or 0.0 for r in all_docs]):.4f}  files met {met}/{len(scored)}  "
+            f"(print {rendered:.1f} s, read {read:.1f} s)"
+        )
+    print("\nper producer:")
+    for line in summary:
+        print("  " + line)
+    return ok_all
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--only", default="", help="substring of the PDF names to score")
     ap.add_argument("-v", "--verbose", action="store_true", help="list mismatched blocks")
     ap.add_argument("--source", choices=["pdfium", "pdfplumber"], default="pdfium", help="character source to score")
+    ap.add_argument(
+        "--producers",
+        nargs="*",
+        metavar="NAME",
+        help=f"print the truths with these producers ({', '.join(PRODUCERS)}; none named: every installed one) and score the prints",
+    )
+    ap.add_argument("--cache", type=Path, default=ROOT / "build" / "corpus", help="where --producers keeps its prints")
+    ap.add_argument("--reprint", action="store_true", help="print again even where the cache has a print newer than its truth")
     args = ap.parse_args(argv)
-    score = load_scorer(args.shared)
+    try:
+        score = load_scorer(args.shared)
+    except FileNotFoundError as e:
+        print(f"bench/accuracy.py: {e}", file=sys.stderr)
+        return 2
     corpus = args.shared / "corpus"
+    if args.producers is not None:
+        unknown = [n for n in args.producers if n not in PRODUCERS]
+        if unknown:
+            print(f"bench/accuracy.py: no producer {unknown[0]!r}: use {', '.join(PRODUCERS)}", file=sys.stderr)
+            return 2
+        chosen = [PRODUCERS[n] for n in args.producers] or installed()
+        config = ExtractConfig(source=args.source)
+        ok = producer_tables(score, corpus, chosen, args.cache, args.only, args.verbose, config, reprint=args.reprint)
+        return 0 if ok else 1
     cols = ["block_f1_fuzzy", "block_f1_strict", "kind_acc", "heading_level_acc", "text_similarity"]
     print(f"{'file':52} {'doc':>3} " + " ".join(f"{c.replace('block_', '').replace('_acc', ''):>14}" for c in cols) + "  target")
     cache: dict[Path, dict] = {}

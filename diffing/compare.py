@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.model import Block, CompareRow, Comparison, Document, normalize_text
+from pipeline.model import Block, CompareRow, Comparison, Document, NumberChange, Status, TextChange, normalize_text
 
 from .align import in_order, monotone_pairs, similarity_matrix
 from .config import AlignConfig
-from .tablediff import header_similarity, table_number_changes
+from .tablediff import header_similarity, table_changes, table_numbers
 from .tokens import Tokenizer
 from .worddiff import diff_tokens, notation_only
 
@@ -192,28 +192,25 @@ def compare_documents(
         same = old_side.keys[p.old] == new_side.keys[p.new]
         reason = p.reason
         if moved:
-            reason = f"moved from {section_name(ob, old_side.sections, p.old)} to {section_name(nb, new_side.sections, p.new)}"
-        if same:
-            return CompareRow("moved" if moved else "unchanged", a, b, p.old, p.new, 1.0, _renumbered(a, b), reason=reason)
-        ta, tb = tok.tokenize(block_text(a)), tok.tokenize(block_text(b))
-        changes, numbers = diff_tokens(ta, tb)
-        notation = notation_only(ta, tb)
-        if a.kind == "table":
-            numbers = table_number_changes(a.rows, b.rows)
-        elif notation:
-            numbers = ()  # 2025（令和７）年度 → 令和７年度 is the same year, not a changed number
+            reason += f"; moved from {section_name(ob, old_side.sections, p.old)} to {section_name(nb, new_side.sections, p.new)}"
+        text_a, text_b = block_text(a), block_text(b)
+        notation = False
+        if text_a == text_b:
+            changes: tuple[TextChange, ...] = (TextChange("equal", text_a, text_b),) if text_a else ()
+            numbers: tuple[NumberChange, ...] = ()
+        else:  # also when only widths differ: the opcodes keep both spellings
+            ta, tb = tok.tokenize(text_a), tok.tokenize(text_b)
+            changes, numbers = diff_tokens(ta, tb)
+            notation = not same and notation_only(ta, tb)
+            if notation:
+                numbers = ()  # 2025（令和７）年度 → 令和７年度 is the same year, not a changed number
+        table = table_changes(a.rows, b.rows) if a.kind == b.kind == "table" and not same else None
+        if table is not None:
+            numbers = table_numbers(table)
+            notation = not (table.cells or table.added_rows or table.deleted_rows or table.added_columns or table.deleted_columns)
+        status: Status = "moved" if moved else "unchanged" if same else "changed"
         return CompareRow(
-            "moved" if moved else "changed",
-            a,
-            b,
-            p.old,
-            p.new,
-            p.score,
-            _renumbered(a, b),
-            notation,
-            changes,
-            numbers,
-            reason,
+            status, a, b, p.old, p.new, 1.0 if same else p.score, _renumbered(a, b), notation, changes, numbers, reason, table
         )
 
     rows: list[CompareRow] = []

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from pipeline.exceptions import ConfigError
+from pipeline.i18n import N_
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AlignConfig:
@@ -30,10 +33,10 @@ class AlignConfig:
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.label_bonus <= 1.0:
-            raise ValueError(f"label_bonus must be in [0, 1], not {self.label_bonus!r}")
+            raise ConfigError("label_bonus", self.label_bonus, N_("must be from 0 to 1"))
         for name in ("score_cutoff", "heading_cutoff", "move_cutoff"):
             v = getattr(self, name)
             if not 0.0 < v <= 1.0:
-                raise ValueError(f"{name} must be in (0, 1], not {v!r}")
+                raise ConfigError(name, v, N_("must be more than 0 and at most 1 (a similarity)"))
         if self.mode not in ("A", "B", "C"):
-            raise ValueError(f"mode must be A, B or C, not {self.mode!r}")
+            raise ConfigError("mode", self.mode, N_("must be A, B or C"))

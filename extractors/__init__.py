@@ -16,7 +16,7 @@ The stages, each in its own module, data flowing one way:
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.exceptions import BrokenPdfError, TooComplexError
@@ -27,16 +27,18 @@ from .config import ExtractConfig
 from .detect import detect_layout
 from .guard import check_content_limits, check_regular_file
 from .layouts import read_layout
-from .page import PageContent
 from .sources import open_source
 from .textlayer import check_text_layer
 
 __all__ = ["ExtractConfig", "extract_pdf"]
 
 
-def extract_pdf(path: str | Path, *, config: ExtractConfig | None = None) -> ExtractResult:
+def extract_pdf(
+    path: str | Path, *, config: ExtractConfig | None = None, on_page: Callable[[int, int], None] | None = None
+) -> ExtractResult:
     """Read one plan PDF into its documents (see ``plandiff.extract/1``).
 
+    ``on_page(done, total)`` is called after each page is read (progress).
     Raises a :class:`pipeline.exceptions.PlandiffError` subclass naming the
     file and the reason when the PDF cannot be read.
     """
@@ -45,7 +47,15 @@ def extract_pdf(path: str | Path, *, config: ExtractConfig | None = None) -> Ext
     src = open_source(path, max_pages=config.max_pages, source=config.source)
     try:
         check_content_limits(path, config)
-        pages = _within_budget(str(path), src.pages(), config.time_budget)
+        t0 = time.monotonic()
+        pages = []
+        for page in src.pages():
+            pages.append(page)
+            if on_page is not None:
+                on_page(len(pages), src.page_count)
+            if config.time_budget is not None and time.monotonic() - t0 > config.time_budget:
+                budget = config.time_budget
+                raise TooComplexError(path, f"reading stopped at page {page.number}: over the time budget of {budget:g} s")
         meta_title = src.title
     finally:
         src.close()
@@ -60,13 +70,3 @@ def extract_pdf(path: str | Path, *, config: ExtractConfig | None = None) -> Ext
     return ExtractResult(
         source=name, pages=len(pages), layout=layout, documents=tuple(docs), rows=tuple(rows), warnings=warnings
     )
-
-
-def _within_budget(path: str, pages: Iterable[PageContent], budget: float | None) -> list[PageContent]:
-    t0 = time.monotonic()
-    out = []
-    for page in pages:
-        out.append(page)
-        if budget is not None and time.monotonic() - t0 > budget:
-            raise TooComplexError(path, f"reading stopped at page {page.number}: over the time budget of {budget:g} s")
-    return out

@@ -112,17 +112,22 @@ def _text_x(line: Line, label: Label | None) -> float:
     return line.x1
 
 
+AREA = "area"  # the family prefix of headings that outrank everything inside them
+
+
 def area_heading(lines: Sequence[Line]) -> Draft:
     """A heading that outranks everything inside it (a field table's area, a slide's title).
 
-    Its printed numbering, if any, becomes the label; the ``"area"`` family
-    puts it at level 1 (see plan.finish_document).
+    Its printed numbering, if any, becomes the label, and its family says
+    which: ２． and （１） slide titles nest by the order they come in (see
+    levels.assign_levels); all outrank the headings inside them (see
+    document.finish_document).
     """
     text = "".join(ln.text for ln in lines)
     label = split_label(text)
     if label is not None and label.kind == "numbering":
-        return Draft("heading", label.label, "area", list(lines), label.rest, lines[0].x0)
-    return Draft("heading", "", "area", list(lines), text, lines[0].x0)
+        return Draft("heading", label.label, f"{AREA}:{label.family}", list(lines), label.rest, lines[0].x0)
+    return Draft("heading", "", AREA, list(lines), text, lines[0].x0)
 
 
 class BlockBuilder:

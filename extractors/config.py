@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from pipeline.exceptions import ConfigError
+from pipeline.i18n import N_
+
 LayoutChoice = Literal["auto", "plan", "fieldtable", "sidebyside", "slides"]
 
 
@@ -41,14 +44,15 @@ class ExtractConfig:
 
     def __post_init__(self) -> None:
         if self.layout not in ("auto", "plan", "fieldtable", "sidebyside", "slides"):
-            raise ValueError(f"layout must be auto, plan, fieldtable, sidebyside or slides, not {self.layout!r}")
+            raise ConfigError("layout", self.layout, N_("must be auto, plan, fieldtable, sidebyside or slides"))
         if self.max_pages is not None and self.max_pages < 1:
-            raise ValueError("max_pages must be positive or None")
+            raise ConfigError("max_pages", self.max_pages, N_("must be at least 1"))
         if self.source not in ("pdfium", "pdfplumber"):
-            raise ValueError(f"source must be pdfium or pdfplumber, not {self.source!r}")
-        if min(self.max_page_objects, self.max_form_depth, self.max_decompressed) < 1:
-            raise ValueError("max_page_objects, max_form_depth and max_decompressed must be positive")
+            raise ConfigError("source", self.source, N_("must be pdfium or pdfplumber"))
+        for name in ("max_page_objects", "max_form_depth", "max_decompressed"):
+            if getattr(self, name) < 1:
+                raise ConfigError(name, getattr(self, name), N_("must be at least 1"))
         if self.time_budget is not None and self.time_budget <= 0:
-            raise ValueError("time_budget must be positive or None")
+            raise ConfigError("time_budget", self.time_budget, N_("must be positive or None"))
         if not 0 <= self.header_margin < 0.5:
-            raise ValueError("header_margin must be in [0, 0.5)")
+            raise ConfigError("header_margin", self.header_margin, N_("must be from 0 to less than 0.5"))

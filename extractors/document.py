@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pipeline.model import Block, Document
 
-from .blocks import BlockBuilder, Draft, body_size, body_weight, join_text, right_edge
+from .blocks import AREA, BlockBuilder, Draft, body_size, body_weight, join_text, right_edge
 from .config import ExtractConfig
 from .furniture import strip_furniture
 from .levels import HeadingFacts, assign_levels
@@ -147,8 +147,11 @@ def finish_document(drafts: list[Draft], *, title: str = "", label: str = "") ->
     """Give headings their levels and freeze the drafts into a document."""
     promote_numbered_headings(drafts)
     heads = [d for d in drafts if d.kind == "heading"]
-    # a field table's area name (family "area") outranks every heading inside it
-    facts = [HeadingFacts(d.family or f"~{round(d.size * 2) / 2}", 1e3 if d.family == "area" else d.size, d.x0) for d in heads]
+    # a field table's area, a slide's title (family "area…") outranks every heading inside it
+    facts = [
+        HeadingFacts(d.family or f"~{round(d.size * 2) / 2}", 1e3 if d.family.startswith(AREA) else d.size, d.x0, labelled=bool(d.label))
+        for d in heads
+    ]
     for d, level in zip(heads, assign_levels(facts), strict=True):
         d.level = level
     blocks: list[Block] = [d.to_block() for d in drafts]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -25,6 +25,24 @@ from .sources import check_header, page_count_pdfminer
 _STROKED = (pdfium_c.FPDF_TEXTRENDERMODE_FILL_STROKE, pdfium_c.FPDF_TEXTRENDERMODE_FILL_STROKE_CLIP)
 # the line box of a CJK font above and below the baseline, as shares of the size
 _ASCENT, _DESCENT = 0.88, 0.12
+
+
+_Placer = Callable[[float, float, float, float], tuple[float, float, float, float]]
+
+
+def _placer(rotation: int, width: float, height: float) -> _Placer:
+    """Map a box in PDF user space (left, bottom, right, top) to the page as displayed (x0, top, x1, bottom).
+
+    ``width`` and ``height`` are the displayed size.  A page with /Rotate
+    holds its content turned in user space; a reader sees it upright.
+    """
+    if rotation == 90:  # turned clockwise: user space's left edge is the top
+        return lambda x0, y0, x1, y1: (y0, x0, y1, x1)
+    if rotation == 180:
+        return lambda x0, y0, x1, y1: (width - x1, y0, width - x0, y1)
+    if rotation == 270:  # turned counter-clockwise: user space's right edge is the top
+        return lambda x0, y0, x1, y1: (width - y1, height - x1, width - y0, height - x0)
+    return lambda x0, y0, x1, y1: (x0, height - y1, x1, height - y0)
 
 
 class PdfiumSource:
@@ -81,28 +99,28 @@ class PdfiumSource:
     # -- internals -------------------------------------------------------
 
     def _read(self, page: pdfium.PdfPage, number: int) -> PageContent:
-        width, height = page.get_size()
+        width, height = page.get_size()  # as displayed, /Rotate applied
+        place = _placer(page.get_rotation(), width, height)
         tp = page.get_textpage()
         try:
-            chars = self._chars(tp.raw, height)
+            chars = self._chars(tp.raw, place)
         finally:
             tp.close()
         rules: list[Segment] = []
         images = 0
         for obj in page.get_objects(max_depth=4):
             if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
-                left, bottom, right, top = obj.get_bounds()
-                w, h = right - left, top - bottom
-                if is_rule(w, h):
-                    rules.append(Segment(left, height - top, right, height - bottom))
-                elif min(w, h) > RULE_THICKNESS:
+                x0, top, x1, bottom = place(*obj.get_bounds())
+                if is_rule(x1 - x0, bottom - top):
+                    rules.append(Segment(x0, top, x1, bottom))
+                elif min(x1 - x0, bottom - top) > RULE_THICKNESS:
                     # a rectangle: its four edges may be cell borders
-                    rules.extend(rect_edges(left, height - top, right, height - bottom))
+                    rules.extend(rect_edges(x0, top, x1, bottom))
             elif obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
                 images += 1
         return PageContent(number, width, height, tuple(chars), join_segments(rules), images)
 
-    def _chars(self, tp: pdfium_c.FPDF_TEXTPAGE, height: float) -> list[Char]:
+    def _chars(self, tp: pdfium_c.FPDF_TEXTPAGE, place: _Placer) -> list[Char]:
         out: list[Char] = []
         self._fonts.clear()  # text-object handles are only unique within a page
         rect = pdfium_c.FS_RECTF()
@@ -121,7 +139,8 @@ class PdfiumSource:
                 # line box every CJK font has, from the baseline.
                 pdfium_c.FPDFText_GetCharOrigin(tp, i, self._ox, self._oy)
                 top, bottom = self._oy.value + _ASCENT * size, self._oy.value - _DESCENT * size
-            out.append(Char(chr(code), rect.left, height - top, rect.right, height - bottom, size, weight, i))
+            x0, y0, x1, y1 = place(rect.left, bottom, rect.right, top)
+            out.append(Char(chr(code), x0, y0, x1, y1, size, weight, i))
         return out
 
     def _style(self, tp: pdfium_c.FPDF_TEXTPAGE, i: int) -> tuple[float, int]:

@@ -3,35 +3,44 @@
 from __future__ import annotations
 
 import json
+import logging
+import time
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal
 
 from diffing import AlignConfig, compare_documents
 from extractors import ExtractConfig, extract_pdf
 from extractors.guard import check_regular_file
-from reports.changes_md import comparison_markdown
-from reports.docx import comparison_docx
-from reports.frames import TableKind, table_frames
-from reports.html import comparison_html
-from reports.outline import extract_markdown
-from reports.redline import comparison_redline
+from reports import formats
+from reports.formats import Format, Subject
 from reports.safetext import invisible_count, not_xml_count
-from reports.tabular import comparison_csv, comparison_xlsx
 from reports.view import ReportConfig
 
-from .exceptions import InputFormatError, UnknownFormatError, UnreadableFileError
+from .exceptions import ConfigError, InputFormatError, MissingFileError, OnePlanError, SideBySideInputError, UnreadableFileError
+from .i18n import N_, _
 from .identify import find_org, identify
-from .model import Comparison, ComparisonKind, ExtractResult, PlanInfo
-from .names import json_text
-from .output import write_atomic
+from .model import Comparison, ComparisonKind, Document, ExtractResult, PlanInfo
+from .output import check_writable, write_all_atomic
+from .progress import Progress
 from .schema import check_extract_json
 
+if TYPE_CHECKING:
+    import pandas as pd
 
-def extract(path: str | Path, *, config: ExtractConfig | None = None) -> ExtractResult:
+    from reports.frames import TableKind
+
+log = logging.getLogger("plandiff")
+
+EXTRACT_FORMATS = formats.names("extract")
+COMPARE_FORMATS = formats.names("compare")
+
+
+def extract(path: str | Path, *, config: ExtractConfig | None = None, progress: bool = False) -> ExtractResult:
     """Extract a plan PDF, or load a ``plandiff.extract/1`` JSON file.
+
+    ``progress`` draws the pages read on stderr (``sample.pdf: pages 3/120 · ETA 0:10``).
 
     >>> r = extract("samples/sample-r7.plan.pdf")
     >>> b = r.documents[0].blocks[2]
@@ -39,17 +48,45 @@ def extract(path: str | Path, *, config: ExtractConfig | None = None) -> Extract
     ('heading', 1, '１．', '基本業務の確実な遂行')
     """
     p = Path(path)
+    if not p.exists():
+        raise MissingFileError(p)
+    t0 = time.perf_counter()
     if p.suffix.lower() == ".json":
         check_regular_file(p)
         try:
             data = json.loads(p.read_text(encoding="utf-8"))
             check_extract_json(data)
-            return ExtractResult.from_dict(data)
-        except (ValueError, TypeError, KeyError) as e:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+            result = ExtractResult.from_dict(data)
+        except (ValueError, TypeError, KeyError, AttributeError) as e:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
             raise InputFormatError(p, str(e)) from e
         except OSError as e:
             raise UnreadableFileError(p, e.strerror or str(e)) from e
-    return extract_pdf(p, config=config)
+    elif progress:
+        line: list[Progress] = []
+
+        def on_page(done: int, total: int) -> None:
+            if not line:
+                line.append(Progress(total, enabled=True, label=_("{file}: pages").format(file=p.name), count_pages=False))
+            line[0].update()
+
+        try:
+            result = extract_pdf(p, config=config, on_page=on_page)
+        finally:
+            if line:
+                line[0].close()
+    else:
+        result = extract_pdf(p, config=config)
+    log.debug(
+        _("{file}: {pages} pages, layout {layout}, {blocks} blocks in {documents} document(s), {seconds:.2f} s").format(
+            file=p,
+            pages=result.pages,
+            layout=result.layout,
+            blocks=sum(len(d.blocks) for d in result.documents),
+            documents=len(result.documents),
+            seconds=time.perf_counter() - t0,
+        )
+    )
+    return result
 
 
 def tables(result: ExtractResult, *, kind: TableKind | None = None, numeric: bool = False) -> list[pd.DataFrame]:
@@ -58,41 +95,36 @@ def tables(result: ExtractResult, *, kind: TableKind | None = None, numeric: boo
     >>> [df.attrs["kind"] for df in tables(extract("samples/sample-r7.plan.pdf"))]
     ['budget', 'kpi']
     """
+    from reports.frames import table_frames  # pandas only when tables are asked for
+
     return table_frames(result, kind=kind, numeric=numeric)
 
 
-def render_extract(result: ExtractResult, fmt: str = "json") -> str:
-    """The extraction as JSON (``plandiff.extract/1``) or a Markdown outline."""
-    if fmt == "md":
-        return extract_markdown(result)
-    return json_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=1)) + "\n"
+Side = Literal["left", "right"]
+NewSide = Side
 
 
-def format_for(path: str | Path, default: str = "json") -> str:
-    """The output format a file name asks for (``.md`` → md, ``.json`` → json, ``.redline.docx`` → redline)."""
-    if Path(path).name.lower().endswith(".redline.docx"):
-        return "redline"
-    suffix = Path(path).suffix.lower().lstrip(".")
-    return {"markdown": "md", "htm": "html"}.get(suffix, suffix) or default
+def _column(result: ExtractResult, path: str | Path, side: Side | None) -> Document:
+    """The one plan of a file; of a side-by-side table, the column ``side`` names."""
+    if len(result.documents) < 2:
+        return result.documents[0]
+    if side is None:
+        raise SideBySideInputError(path)
+    return result.documents[0 if side == "left" else 1]
 
 
-EXTRACT_FORMATS = ("json", "md")
-
-
-def output_format(out: str | Path, fmt: str | None, allowed: tuple[str, ...]) -> str:
-    """The format for one output file: ``fmt`` if given, else its extension; refused when unknown."""
-    chosen = fmt or format_for(out)
-    if chosen not in allowed:
-        raise UnknownFormatError(out, f"{chosen!r}")
-    return chosen
-
-
-def write_extract(result: ExtractResult, out: str | Path, fmt: str | None = None) -> None:
-    """Write the extraction atomically; the format follows the extension unless given."""
-    write_atomic(out, render_extract(result, output_format(out, fmt, EXTRACT_FORMATS)))
-
-
-NewSide = Literal["left", "right"]
+def _warn_if_suspicious(old: str | Path, new: str | Path, a: ExtractResult, b: ExtractResult, old_doc: Document, new_doc: Document) -> None:
+    """One warning line for a plan compared with itself, or old and new swapped by year."""
+    if Path(old).resolve() == Path(new).resolve() or old_doc == new_doc:
+        log.warning(_("{old} and {new} are the same plan: every item will be unchanged").format(old=old, new=new))
+        return
+    old_year, new_year = identify(a).year, identify(b).year
+    if old_year and new_year and old_year > new_year:
+        log.warning(
+            _(
+                "the old plan {old} is 令和{old_year}年度, the new plan {new} 令和{new_year}年度: swapped? plandiff compare {new} {old}"
+            ).format(old=old, new=new, old_year=old_year, new_year=new_year)
+        )
 
 
 def plan_info(result: ExtractResult) -> PlanInfo:
@@ -118,39 +150,64 @@ def compare(
     config: AlignConfig | None = None,
     extract_config: ExtractConfig | None = None,
     new_side: NewSide = "left",
+    side: Side | None = None,
+    progress: bool = False,
     kind: ComparisonKind | None = None,
 ) -> Comparison:
     """Compare two plans (PDFs or extraction JSON), or the two columns of one side-by-side PDF.
 
     With ``old=None``, ``new`` is one side-by-side table: by default its left
     column is the new plan and its right column the old one, as 新旧対照表 print
-    them (``new_side="right"`` flips it).  ``kind`` is ``years`` or ``branch``
-    (HQ → branch); by default it follows the two plans' offices.
+    them (``new_side="right"`` flips it).  A side-by-side table given as one
+    of two plans needs ``side`` (``"left"`` or ``"right"``): which of its
+    columns to compare.  ``progress`` draws the pages read on stderr.
+    ``kind`` is ``years`` or ``branch`` (HQ → branch); by default it follows
+    the two plans' offices.
 
     >>> c = compare("samples/sample-r6.plan.pdf", "samples/sample-r7.plan.pdf")
     >>> c.summary["unchanged"] > c.summary["changed"] > 0, c.kind
     (True, 'years')
     """
+    for name, value, allowed in (("new_side", new_side, ("left", "right")), ("side", side, ("left", "right", None))):
+        if value not in allowed:
+            raise ConfigError(name, value, N_("must be left or right"))
+    t0 = time.perf_counter()
     if old is None:
-        both = extract(new, config=extract_config)
+        both = extract(new, config=extract_config, progress=progress)
         if len(both.documents) < 2:
-            raise InputFormatError(new, f"a {both.layout} PDF has one document; pass the old and the new plan")
+            raise OnePlanError(new)
         left, right = both.documents[0], both.documents[1]
         new_doc, old_doc = (left, right) if new_side == "left" else (right, left)
-        c = compare_documents(old_doc, new_doc, config=config, old_source=both.source, new_source=both.source)
+        comparison = compare_documents(old_doc, new_doc, config=config, old_source=both.source, new_source=both.source)
         # a 支部 | 本部 table names its columns by office
         old_org, new_org = find_org(old_doc.label), find_org(new_doc.label)
-        return replace(c, kind=kind or comparison_kind(old_org, new_org), old_organisation=old_org, new_organisation=new_org)
-    a, b = extract(old, config=extract_config), extract(new, config=extract_config)
-    return compare_plans(a, b, config=config, kind=kind)
+        comparison = replace(comparison, kind=kind or comparison_kind(old_org, new_org), old_organisation=old_org, new_organisation=new_org)
+    else:
+        a, b = extract(old, config=extract_config, progress=progress), extract(new, config=extract_config, progress=progress)
+        old_doc, new_doc = _column(a, old, side), _column(b, new, side)
+        _warn_if_suspicious(old, new, a, b, old_doc, new_doc)
+        comparison = _compare_documents(a, b, old_doc, new_doc, config=config, kind=kind)
+    counts = ", ".join(f"{k} {v}" for k, v in comparison.summary.items())
+    log.debug(
+        _("compared {rows} rows ({counts}) in {seconds:.2f} s").format(
+            rows=len(comparison.rows), counts=counts, seconds=time.perf_counter() - t0
+        )
+    )
+    return comparison
 
 
 def compare_plans(
     old: ExtractResult, new: ExtractResult, *, config: AlignConfig | None = None, kind: ComparisonKind | None = None
 ) -> Comparison:
     """Compare the first documents of two extractions, named by their offices."""
+    return _compare_documents(old, new, old.documents[0], new.documents[0], config=config, kind=kind)
+
+
+def _compare_documents(
+    old: ExtractResult, new: ExtractResult, old_doc: Document, new_doc: Document, *, config: AlignConfig | None, kind: ComparisonKind | None
+) -> Comparison:
     oi, ni = plan_info(old), plan_info(new)
-    c = compare_documents(old.documents[0], new.documents[0], config=config, old_source=old.source, new_source=new.source)
+    c = compare_documents(old_doc, new_doc, config=config, old_source=old.source, new_source=new.source)
     return replace(
         c,
         kind=kind or comparison_kind(oi.organisation, ni.organisation),
@@ -159,31 +216,18 @@ def compare_plans(
     )
 
 
-COMPARE_FORMATS = ("json", "md", "html", "docx", "xlsx", "csv", "redline")
+def render_extract(result: ExtractResult, fmt: str = "json") -> str | bytes:
+    """The extraction in one format of the registry (:mod:`reports.formats`): json (``plandiff.extract/1``) or md."""
+    return formats.by_name("extract", fmt).render(result)
 
 
 def render_compare(comparison: Comparison, fmt: str = "json", *, report: ReportConfig | None = None) -> str | bytes:
     """The comparison in one format: json (``plandiff.compare/1``), md, html, docx, xlsx, csv or redline.
 
     ``redline`` is the new plan as a Word document with tracked changes against the old one.
-
     Text formats come back as ``str``, Office files and CSV (UTF-8 with BOM) as ``bytes``.
     """
-    if fmt == "json":
-        return json_text(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=1)) + "\n"
-    if fmt == "md":
-        return comparison_markdown(comparison)
-    if fmt == "html":
-        return comparison_html(comparison, report)
-    if fmt == "docx":
-        return comparison_docx(comparison, report)
-    if fmt == "xlsx":
-        return comparison_xlsx(comparison, report)
-    if fmt == "csv":
-        return comparison_csv(comparison, report)
-    if fmt == "redline":
-        return comparison_redline(comparison, report)
-    raise ValueError(f"unknown comparison format {fmt!r} (one of {', '.join(COMPARE_FORMATS)})")
+    return formats.by_name("compare", fmt).render(comparison, report)
 
 
 def replaced_characters(comparison: Comparison, fmt: str) -> int:
@@ -198,6 +242,42 @@ def replaced_characters(comparison: Comparison, fmt: str) -> int:
     return invisible_count(docs) if fmt == "html" else 0
 
 
-def write_compare(comparison: Comparison, out: str | Path, fmt: str | None = None, *, report: ReportConfig | None = None) -> None:
-    """Write the comparison atomically; the format follows the extension unless given."""
-    write_atomic(out, render_compare(comparison, output_format(out, fmt, COMPARE_FORMATS), report=report))
+Outputs = str | Path | Sequence[str | Path]
+
+
+def _paths(out: Outputs) -> list[Path]:
+    return [Path(out)] if isinstance(out, str | Path) else [Path(o) for o in out]
+
+
+def check_outputs(subject: Subject, out: Outputs, fmt: str | None = None) -> list[Format]:
+    """The format of every output file, each checked writable — before any work is done."""
+    chosen = []
+    for p in _paths(out):
+        check_writable(p)
+        chosen.append(formats.for_path(subject, p, fmt))
+    return chosen
+
+
+def _write(subject: Subject, obj: Any, out: Outputs, fmt: str | None, config: ReportConfig | None) -> None:
+    chosen = check_outputs(subject, out, fmt)
+    rendered: dict[str, str | bytes] = {}
+    for f in chosen:
+        if f.name not in rendered:
+            rendered[f.name] = f.render(obj, config)
+    write_all_atomic([(p, rendered[f.name]) for p, f in zip(_paths(out), chosen, strict=True)])
+
+
+def write_extract(result: ExtractResult, out: Outputs, fmt: str | None = None) -> None:
+    """Write the extraction to one file or several; formats follow the extensions unless ``fmt``.
+
+    Every destination is checked first; all are written, or none.
+    """
+    _write("extract", result, out, fmt, None)
+
+
+def write_compare(comparison: Comparison, out: Outputs, fmt: str | None = None, *, report: ReportConfig | None = None) -> None:
+    """Write the comparison to one file or several; formats follow the extensions unless ``fmt``.
+
+    Every destination is checked first; all are written, or none.
+    """
+    _write("compare", comparison, out, fmt, report)

@@ -48,13 +48,13 @@ def scan_archive(archive: Path, out: Path) -> list[Entry]:
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
-        except OSError as e:
-            found.append(Entry(prefix.rstrip("/") or ".", folder, f"the folder cannot be listed ({e.strerror})", failed=True))
+        except OSError as err:
+            found.append(Entry(prefix.rstrip("/") or ".", folder, f"the folder cannot be listed ({err.strerror})", failed=True))
             return
-        for e in entries:
-            rel, path = prefix + e.name, Path(e.path)
-            is_pdf = e.name.lower().endswith(".pdf")
-            link = e.is_symlink()
+        for item in entries:
+            rel, path = prefix + item.name, Path(item.path)
+            is_pdf = item.name.lower().endswith(".pdf")
+            link = item.is_symlink()
             try:
                 st = os.stat(path)  # follows links
             except OSError as err:

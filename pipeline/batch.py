@@ -18,6 +18,7 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import os
 import sys
 import time
@@ -31,21 +32,32 @@ from reports.safetext import csv_safe
 from reports.view import ReportConfig
 
 from . import __version__
-from .archive import scan_archive
-from .exceptions import ArchiveError, OutputError, OutputInUseError, OutputPlaceError, PlandiffError, UnreadableFileError
+from .archive import Entry, scan_archive
+from .exceptions import (
+    ArchiveError,
+    ConfigError,
+    OutputDirectoryError,
+    OutputInUseError,
+    OutputPlaceError,
+    PlandiffError,
+    UnreadableFileError,
+)
+from .i18n import N_, _
 from .identify import identify
 from .logs import route_library_logs
 from .model import ExtractResult
-from .names import assign_outputs, display_name, json_text
+from .names import assign_outputs, display_name, json_text, safe_path
 from .output import write_atomic
+from .progress import Progress
 from .workers import run_isolated
 
 MANIFEST_SCHEMA = "plandiff.manifest/1"
-CSV_COLUMNS = ["file", "sha256", "pages", "layout", "organisation", "year", "kind", "status", "error", "seconds"]
+CSV_COLUMNS = ["file", "sha256", "pages", "layout", "organisation", "organisation_source", "year", "kind", "status", "error", "seconds"]
 T = TypeVar("T")
+log = logging.getLogger("plandiff")
 R = TypeVar("R")
 LOCK = ".plandiff.lock"
-RESERVED = ("manifest.json", "manifest.csv", "index.html", LOCK, "comparisons")  # names of ours no input may take
+RESERVED = ("manifest.json", "manifest.csv", "index.html", LOCK, "comparisons", "matrix", "history")  # ours: no input takes them
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -71,8 +83,13 @@ class BatchConfig:
     timestamp: bool = True
 
     def __post_init__(self) -> None:
+        from reports.formats import names
+
         if self.jobs is not None and self.jobs < 1:
-            raise ValueError("jobs must be at least 1")
+            raise ConfigError("jobs", self.jobs, N_("must be at least 1"))
+        for fmt in self.formats:
+            if fmt not in names("compare"):
+                raise ConfigError("report_format", fmt, N_("must be one of {formats}"), formats=", ".join(names("compare")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +101,7 @@ class FileRecord:
     pages: int | None = None
     layout: str = ""
     organisation: str = ""
+    organisation_source: str = ""  # where the office was read: title, header row, text or path
     year: str = ""  # 令和N年度
     kind: str = ""
     status: str = "ok"  # ok, failed, skipped
@@ -152,6 +170,15 @@ def _sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
+EXTRACT_OUTPUTS = ("json", "md")
+
+
+def _extensions() -> tuple[str, ...]:
+    from reports.formats import by_name
+
+    return tuple(by_name("extract", fmt).extension for fmt in EXTRACT_OUTPUTS)
+
+
 def convert_file(task: _ConvertTask) -> FileRecord:
     """Extract one PDF and write its JSON and Markdown; never raises.
 
@@ -161,7 +188,7 @@ def convert_file(task: _ConvertTask) -> FileRecord:
     """
     from extractors import extract_pdf
 
-    from .api import render_extract
+    from .api import write_extract
 
     route_library_logs(None)  # a worker's stderr is the user's: only the batch speaks there
     t0 = time.perf_counter()
@@ -173,14 +200,23 @@ def convert_file(task: _ConvertTask) -> FileRecord:
     try:
         sha = _sha256(task.source)
         result = extract_pdf(task.source, config=task.config)
-        who = identify(result)
+        who = identify(result, task.rel)
         if _sha256(task.source) != sha:
             return failed(f"{display_name(task.source)}: the file changed while it was read; run the batch again")
-        for rel_out, fmt in zip(task.outputs, ("json", "md"), strict=True):
-            write_atomic(Path(task.out) / rel_out, render_extract(result, fmt))
+        outputs = task.outputs
+        write_extract(result, [Path(task.out) / rel_out for rel_out in outputs])
         seconds = round(time.perf_counter() - t0, 3)
         return FileRecord(
-            task.rel, sha, result.pages, result.layout, who.org, who.fiscal_year, who.kind, seconds=seconds, outputs=task.outputs
+            task.rel,
+            sha,
+            result.pages,
+            result.layout,
+            who.org,
+            who.source,
+            who.fiscal_year,
+            who.kind,
+            seconds=seconds,
+            outputs=outputs,
         )
     except PlandiffError as e:
         return failed(str(e))
@@ -207,6 +243,8 @@ def load_extraction(path: Path) -> ExtractResult:
 
 def compare_pair(task: _CompareTask) -> ComparisonRecord:
     """Compare two extracted plans and write the reports; never raises."""
+    from reports.formats import by_name
+
     from .api import compare_plans, write_compare
 
     t0 = time.perf_counter()
@@ -215,9 +253,8 @@ def compare_pair(task: _CompareTask) -> ComparisonRecord:
     try:
         old, new = load_extraction(out / task.old_json), load_extraction(out / task.new_json)
         comparison = compare_plans(old, new, kind="branch" if rec.pairing == "hq" else "years")
-        outputs = tuple(f"comparisons/{rec.name}.{fmt}" for fmt in task.formats)
-        for rel in outputs:
-            write_compare(comparison, out / rel, report=task.report)
+        outputs = tuple(f"comparisons/{rec.name}{by_name('compare', fmt).extension}" for fmt in task.formats)
+        write_compare(comparison, [out / rel for rel in outputs], report=task.report)
         return replace(rec, status="ok", summary=comparison.summary, outputs=outputs, seconds=round(time.perf_counter() - t0, 3))
     except Exception as e:
         return replace(rec, status="failed", error=f"{rec.name}: {type(e).__name__}: {e}", seconds=round(time.perf_counter() - t0, 3))
@@ -279,37 +316,6 @@ def _run_dask(fn: Callable[[T], R], tasks: list[T], scheduler: str, on_crash: Ca
             client.cancel(futures)
 
 
-# -- progress ------------------------------------------------------------------------
-
-
-class Progress:
-    """``files 3/10 · 57 pages · 12.3 pages/s · ETA 0:05`` on stderr, redrawn in place."""
-
-    def __init__(self, total: int, *, enabled: bool, stream: Any = None) -> None:
-        self.total = total
-        self.enabled = enabled and total > 0
-        self.stream = stream or sys.stderr
-        self.done = 0
-        self.pages = 0
-        self.t0 = time.perf_counter()
-
-    def update(self, pages: int | None) -> None:
-        self.done += 1
-        self.pages += pages or 0
-        if not self.enabled:
-            return
-        dt = max(time.perf_counter() - self.t0, 1e-6)
-        eta = int((self.total - self.done) * dt / self.done)
-        line = f"files {self.done}/{self.total} · {self.pages} pages · {self.pages / dt:.1f} pages/s · ETA {eta // 60}:{eta % 60:02d}"
-        self.stream.write("\r" + line.ljust(72))
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
 # -- the batch -------------------------------------------------------------------------
 
 
@@ -330,7 +336,7 @@ def _locked(out: Path) -> Iterator[None]:
     try:
         fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as e:
-        raise OutputError(out / LOCK, e.strerror or str(e)) from e
+        raise OutputDirectoryError(out, e.strerror or str(e)) from e
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -341,20 +347,35 @@ def _locked(out: Path) -> Iterator[None]:
         os.close(fd)  # releases the lock; a killed batch releases it too
 
 
-def _records(cls: type[R], rows: Any) -> list[R]:
-    known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
-    return [cls(**{k: tuple(v) if k == "outputs" else v for k, v in d.items() if k in known}) for d in rows]
-
-
 def _previous(out: Path) -> tuple[dict[str, FileRecord], dict[str, ComparisonRecord]]:
-    """The last run's records; an unreadable or foreign manifest means starting afresh."""
+    path = out / "manifest.json"
     try:
-        data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-        files = {r.file: r for r in _records(FileRecord, data.get("files", []))}
-        comps = {c.name: c for c in _records(ComparisonRecord, data.get("comparisons", []))}
-    except (OSError, ValueError, TypeError, AttributeError):
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return {}, {}
+    if not isinstance(data, dict):
+        return {}, {}
+    files = {r.file: r for r in (_record(FileRecord, d) for d in data.get("files") or ()) if r is not None}
+    comps = {r.name: r for r in (_record(ComparisonRecord, d) for d in data.get("comparisons") or ()) if r is not None}
     return files, comps
+
+
+def _record(cls: type[T], d: Any) -> T | None:
+    """A record from a manifest another version may have written: unknown fields ignored, missing ones defaulted.
+
+    A record without its key fields (or with values of the wrong shape) is
+    dropped; its file is then simply converted again.
+    """
+    if not isinstance(d, dict):
+        return None
+    known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    values = {k: v for k, v in d.items() if k in known}
+    if "outputs" in values:
+        values["outputs"] = tuple(values["outputs"] or ())
+    try:
+        return cls(**values)
+    except TypeError:
+        return None
 
 
 def write_manifest(result: BatchResult) -> None:
@@ -367,6 +388,7 @@ def write_manifest(result: BatchResult) -> None:
         "files": [asdict(r) for r in files],
         "comparisons": [asdict(c) for c in sorted(result.comparisons, key=lambda c: c.name)],
         "reports": [asdict(r) for r in sorted(result.reports, key=lambda r: (r.kind, r.name))],
+        "conflicts": [asdict(c) for c in find_conflicts(files)],
     }
     write_atomic(result.out / "manifest.json", json_text(json.dumps(data, ensure_ascii=False, indent=1)) + "\n")
     buf = io.StringIO()
@@ -380,6 +402,7 @@ def write_manifest(result: BatchResult) -> None:
                 r.pages if r.pages is not None else "",
                 csv_safe(r.layout),
                 csv_safe(r.organisation),
+                r.organisation_source,
                 csv_safe(r.year),
                 csv_safe(r.kind),
                 r.status,
@@ -390,31 +413,69 @@ def write_manifest(result: BatchResult) -> None:
     write_atomic(result.out / "manifest.csv", buf.getvalue().encode("utf-8-sig"))
 
 
-def chosen_plans(files: Iterable[FileRecord]) -> dict[tuple[str, int], FileRecord]:
-    """The plan standing for each (office, Reiwa year).
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Several plans of one office and year (another rendering, a field-table version): each is compared."""
 
-    Where an office has several plans for one year (another rendering, a
-    field-table version), a single-column plan stands for that year, the
-    first by path.
-    """
-    chosen: dict[tuple[str, int], FileRecord] = {}
+    organisation: str
+    year: str
+    files: tuple[str, ...]  # the first stands for the year where one plan is paired with several
+    note: str = ""
+
+
+def plan_groups(files: Iterable[FileRecord]) -> dict[tuple[str, int], list[FileRecord]]:
+    """The plans of each (office, Reiwa year), a single-column plan first, then by path."""
+    groups: dict[tuple[str, int], list[FileRecord]] = {}
     for r in sorted(files, key=lambda r: (r.layout != "plan", r.file)):
         if r.status in ("ok", "skipped") and r.kind == "plan" and r.year and r.organisation != "不明":
-            chosen.setdefault((r.organisation, _reiwa(r.year)), r)
-    return chosen
+            groups.setdefault((r.organisation, _reiwa(r.year)), []).append(r)
+    return groups
+
+
+def chosen_plans(files: Iterable[FileRecord]) -> dict[tuple[str, int], FileRecord]:
+    """The plan standing for each (office, Reiwa year): of several (a conflict), a single-column plan, the first by path."""
+    return {key: group[0] for key, group in plan_groups(files).items()}
+
+
+def find_conflicts(files: Iterable[FileRecord]) -> list[Conflict]:
+    """Every office and year with more than one plan."""
+    return [
+        Conflict(org, f"令和{year}年度", tuple(r.file for r in group), f"{len(group)} plans of one office and year; each is compared")
+        for (org, year), group in sorted(plan_groups(files).items())
+        if len(group) > 1
+    ]
+
+
+def _pairs(old: list[FileRecord], new: list[FileRecord]) -> list[tuple[FileRecord, FileRecord]]:
+    """Each new plan against the old year's first plan, and each further old plan against the new year's first."""
+    out = [(old[0], n) for n in new] + [(o, new[0]) for o in old[1:]]
+    return list(dict.fromkeys(out))
+
+
+def _name(base: str, old: FileRecord, new: FileRecord, firsts: tuple[FileRecord, FileRecord]) -> str:
+    """The comparison's name; a pairing that involves a second plan of a year adds that plan's file name."""
+    extra = [safe_path(Path(r.file).stem) for r, first in zip((old, new), firsts, strict=True) if r is not first]
+    return "_".join([base, *extra])
 
 
 def plan_comparisons(files: Iterable[FileRecord]) -> list[ComparisonRecord]:
-    """Each office's consecutive years, and each branch against the HQ plan of its year (see :func:`chosen_plans`)."""
-    chosen = chosen_plans(files)
+    """Each office's consecutive years, and each branch against the HQ plan of its year.
+
+    Where an office has several plans for one year (a conflict, recorded in
+    the manifest), every one of them is compared: with the other year's
+    first plan (see :func:`chosen_plans`).
+    """
+    groups = plan_groups(files)
     out: list[ComparisonRecord] = []
-    for (org, year), new in sorted(chosen.items()):
-        old = chosen.get((org, year - 1))
-        if old is not None:
-            out.append(ComparisonRecord(year_name(org, year), "year", org, old.file, new.file, old.sha256, new.sha256))
-        hq = chosen.get(("本部", year))
-        if org != "本部" and hq is not None:
-            out.append(ComparisonRecord(hq_name(org, year), "hq", org, hq.file, new.file, hq.sha256, new.sha256))
+    for (org, year), new in sorted(groups.items()):
+        pairings = [("year", year_name(org, year), groups.get((org, year - 1)))]
+        if org != "本部":
+            pairings.append(("hq", hq_name(org, year), groups.get(("本部", year))))
+        for kind, base, old in pairings:
+            if not old:
+                continue
+            for o, n in _pairs(old, new):
+                out.append(ComparisonRecord(_name(base, o, n, (old[0], new[0])), kind, org, o.file, n.file, o.sha256, n.sha256))
     return out
 
 
@@ -439,22 +500,28 @@ def run_batch(
     config = config or BatchConfig()
     archive, out = Path(archive), Path(out)
     if not archive.is_dir():
-        raise ArchiveError(archive, "not a directory")
+        raise ArchiveError(archive, N_("not a directory"))
     there, here = archive.resolve(), out.resolve()
     if here == there or here in there.parents:
         raise OutputPlaceError(out, f"archive {archive}")
+    entries = scan_archive(archive, out)
+    if not entries:
+        raise ArchiveError(archive, N_("no PDF files below it"))
+    if out.exists() and not out.is_dir():
+        raise OutputDirectoryError(out, N_("a file of that name exists"))
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise OutputError(out, e.strerror or str(e)) from e
+        raise OutputDirectoryError(out, e.strerror or str(e)) from e
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise OutputDirectoryError(out, N_("permission denied"))
     with _locked(out):
-        return _run_locked(archive, out, config, on_file)
+        return _run_locked(archive, out, entries, config, on_file)
 
 
-def _unchanged(old: FileRecord | None, sha: str, outputs: tuple[str, ...], out: Path, config: BatchConfig) -> bool:
+def _unchanged(old: FileRecord, sha: str, outputs: tuple[str, ...], out: Path, config: BatchConfig) -> bool:
     return (
         not config.force
-        and old is not None
         and old.sha256 == sha
         and old.tool_version == __version__
         and (
@@ -464,12 +531,13 @@ def _unchanged(old: FileRecord | None, sha: str, outputs: tuple[str, ...], out: 
     )
 
 
-def _run_locked(archive: Path, out: Path, config: BatchConfig, on_file: Callable[[FileRecord], None] | None) -> BatchResult:
+def _run_locked(
+    archive: Path, out: Path, entries: list[Entry], config: BatchConfig, on_file: Callable[[FileRecord], None] | None
+) -> BatchResult:
     _remove_stale_temp_files(out)
     prev_files, prev_comps = _previous(out)
     result = BatchResult(archive, out, [], [])
-    entries = scan_archive(archive, out)
-    names = assign_outputs((e.rel for e in entries if not e.problem), (".json", ".md"), reserved=RESERVED)
+    names = assign_outputs((e.rel for e in entries if not e.problem), _extensions(), reserved=RESERVED)
     tasks: list[_ConvertTask] = []
     for entry in entries:
         if entry.problem:
@@ -487,11 +555,16 @@ def _run_locked(archive: Path, out: Path, config: BatchConfig, on_file: Callable
             result.files.append(replace(old, status="failed" if old.worker_died else "skipped", seconds=0.0))
             continue
         tasks.append(_ConvertTask(str(entry.path), entry.rel, str(out), sha, config.extract, names[entry.rel]))
-    progress = Progress(len(tasks), enabled=sys.stderr.isatty() if config.progress is None else config.progress)
+    log.debug(
+        _("{archive}: {pdfs} PDF files, {todo} to convert, {skipped} unchanged").format(
+            archive=archive, pdfs=len(entries), todo=len(tasks), skipped=len(result.files)
+        )
+    )
+    progress = Progress(len(tasks), enabled=_progress_enabled(config))
     budget = config.extract.time_budget
+    # the extraction stops itself at its budget; the kill is for a page stuck inside the PDF library
+    kill_after = None if budget is None else budget * 1.5 + 30
     try:
-        # the extraction stops itself at its budget; the kill is for a page stuck inside the PDF library
-        kill_after = None if budget is None else budget * 1.5 + 30
         for rec in _run(convert_file, tasks, config, _file_crashed, _file_timed_out, kill_after):
             result.files.append(rec)
             write_manifest(result)  # after every file: a kill loses at most the files in flight
@@ -511,6 +584,10 @@ def _run_locked(archive: Path, out: Path, config: BatchConfig, on_file: Callable
     return result
 
 
+def _progress_enabled(config: BatchConfig) -> bool:
+    return sys.stderr.isatty() if config.progress is None else config.progress
+
+
 def _compare_all(result: BatchResult, prev: dict[str, ComparisonRecord], config: BatchConfig) -> None:
     todo: list[_CompareTask] = []
     json_of = {r.file: r.outputs[0] for r in result.files if r.outputs}
@@ -528,11 +605,15 @@ def _compare_all(result: BatchResult, prev: dict[str, ComparisonRecord], config:
             result.comparisons.append(replace(old, status="skipped", seconds=0.0))
             continue
         todo.append(_CompareTask(rec, str(result.out), config.formats, json_of[rec.old], json_of[rec.new], report))
+    log.debug(_("{todo} comparisons to write, {skipped} unchanged").format(todo=len(todo), skipped=len(result.comparisons)))
+    progress = Progress(len(todo), enabled=_progress_enabled(config), label=N_("comparisons"), count_pages=False)
     try:
         for done in _run(compare_pair, todo, config, _comparison_crashed):
             result.comparisons.append(done)
             write_manifest(result)
+            progress.update()
     finally:
+        progress.close()
         write_manifest(result)
 
 
@@ -548,6 +629,7 @@ def write_index(result: BatchResult) -> None:
             files=sorted(result.files, key=lambda r: r.file),
             comparisons=sorted(result.comparisons, key=lambda c: c.name),
             reports=sorted(result.reports, key=lambda r: (r.kind, r.name)),
+            conflicts=find_conflicts(result.files),
             counts=result.counts(),
             archive=str(result.archive),
             version=__version__,

@@ -6,65 +6,69 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from diffing import AlignConfig
 from extractors import ExtractConfig
+from reports import formats
+from reports.formats import Format, Subject
 from reports.view import ReportConfig
 
 from . import __version__, api, nway
 from .batch import BatchConfig, run_batch
-from .exceptions import PlandiffError
+from .exceptions import ConfigError, PlandiffError
+from .i18n import N_, _
 from .logs import route_library_logs
-from .output import utf8, write_atomic
+from .output import utf8
 
 log = logging.getLogger("plandiff")
 
 
-_REPLACED = {
-    "docx": "character(s) XML cannot hold written as U+FFFD",
-    "xlsx": "character(s) XML cannot hold written as U+FFFD",
-    "redline": "character(s) XML cannot hold written as U+FFFD",
-    "html": "invisible character(s) (bidi controls, zero-width) written out as [U+XXXX]",
-}
+def _extract_config(args: argparse.Namespace) -> ExtractConfig:
+    return ExtractConfig(layout=args.layout, max_pages=args.max_pages, source=args.source)
 
 
-def _emit(
-    args: argparse.Namespace,
-    render: Callable[[str], str | bytes],
-    write: Callable[[str, str | None], str | bytes | None],
-    replaced: Callable[[str], tuple[int, str]] | None = None,
-) -> None:
-    """Every -o file (format from its extension unless --format), or stdout.
-
-    ``write(out, fmt)`` gives the bytes for ``out`` — all of them are made
-    before the first is written, so an output that cannot be made leaves none
-    behind — or writes the file itself and gives ``None``.
-    """
-    if not args.output:
-        data = render(args.format or "json")
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data if isinstance(data, bytes) else utf8(data))
-        sys.stdout.flush()
-        return
-    staged = []
-    for out in args.output:
-        staged.append((out, write(out, args.format)))
-        n, what = replaced(out) if replaced is not None else (0, "")
-        if n:
-            log.warning("%s: %d %s", out, n, what)
-    for out, data in staged:
-        if data is not None:
-            write_atomic(out, data)
-        log.info("wrote %s", out)
+def _progress(args: argparse.Namespace) -> bool:
+    """A progress line only for a person watching: stderr is a terminal and no -q."""
+    return not args.quiet and sys.stderr.isatty()
 
 
 def _align(args: argparse.Namespace) -> AlignConfig:
     return AlignConfig(score_cutoff=args.score_cutoff, mode=args.mode)
 
 
-def _reading(args: argparse.Namespace) -> ExtractConfig:
-    return ExtractConfig(layout=args.layout, max_pages=args.max_pages, source=args.source)
+def _check_outputs(args: argparse.Namespace, subject: Subject) -> None:
+    """Refuse a bad format or destination before the work."""
+    if args.output:
+        api.check_outputs(subject, args.output, args.format)
+    else:
+        formats.for_stdout(subject, args.format, terminal=sys.stdout.isatty())
+
+
+def _emit(
+    args: argparse.Namespace,
+    subject: Subject,
+    render: Callable[[Format], str | bytes],
+    write: Callable[[list[str], str | None], None],
+) -> None:
+    """Write every -o file (format from its extension unless --format), or stdout."""
+    if not args.output:
+        data = render(formats.for_stdout(subject, args.format, terminal=sys.stdout.isatty()))
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data if isinstance(data, bytes) else utf8(data))
+        sys.stdout.flush()
+        return
+    write(args.output, args.format)
+    for out in args.output:
+        log.info(_("wrote {file}").format(file=out))
+
+
+_REPLACED = {
+    "docx": "character(s) XML cannot hold written as U+FFFD",
+    "redline": "character(s) XML cannot hold written as U+FFFD",
+    "xlsx": "character(s) XML cannot hold written as U+FFFD",
+    "html": "invisible character(s) (bidi controls, zero-width) written out as [U+XXXX]",
+}
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -74,16 +78,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
       plandiff extract plan.pdf --format md
       plandiff extract plan.pdf -o plan.json
     """
-    for out in args.output or ():
-        api.output_format(out, args.format, api.EXTRACT_FORMATS)  # refuse a bad name before the work
-    result = api.extract(args.file, config=_reading(args))
+    config = _extract_config(args)
+    _check_outputs(args, "extract")
+    result = api.extract(args.file, config=config, progress=_progress(args))
     for w in result.warnings:
         log.warning("%s: %s", args.file, w)
-    _emit(
-        args,
-        lambda fmt: api.render_extract(result, fmt),
-        lambda out, fmt: api.render_extract(result, api.output_format(out, fmt, api.EXTRACT_FORMATS)),
-    )
+    _emit(args, "extract", lambda f: f.render(result), lambda outs, fmt: api.write_extract(result, outs, fmt))
     return 0
 
 
@@ -92,28 +92,42 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     OLD and NEW are plan PDFs or JSON written by `plandiff extract`; with one
     side-by-side PDF its left column is the new plan and its right column
-    the old one (--new-side right flips that).
+    the old one (--new-side right flips that).  A side-by-side PDF given as
+    OLD or NEW needs --side left|right: which of its columns to compare.
 
     example:
       plandiff compare r6.pdf r7.pdf --format md
       plandiff compare 対照表.pdf -o changes.json
       plandiff compare r6.pdf r7.pdf -o 対照表.html -o 対照表.docx -o changes.xlsx
     """
-    for out in args.output or ():
-        api.output_format(out, args.format, api.COMPARE_FORMATS)  # refuse a bad name before the work
+    if len(args.files) > 2:
+        raise ConfigError("files", " ".join(args.files), N_("compare takes OLD NEW, or one side-by-side PDF"))
     old, new = (None, args.files[0]) if len(args.files) == 1 else (args.files[0], args.files[1])
-    comparison = api.compare(old, new, config=_align(args), extract_config=_reading(args), new_side=args.new_side, kind=args.kind)
-    report = ReportConfig(title=args.title, old_left=args.old_left, remarks=not args.no_remarks, timestamp=not args.no_timestamp)
-
-    def replaced(out: str) -> tuple[int, str]:
-        fmt = api.output_format(out, args.format, api.COMPARE_FORMATS)
-        return api.replaced_characters(comparison, fmt), _REPLACED.get(fmt, "")
-
+    config = _align(args)
+    extract_config = _extract_config(args)
+    report = ReportConfig(
+        title=args.title, old_left=args.old_left, remarks=not args.no_remarks, timestamp=not args.no_timestamp, old_marks=args.old_marks
+    )
+    _check_outputs(args, "compare")
+    comparison = api.compare(
+        old,
+        new,
+        config=config,
+        extract_config=extract_config,
+        new_side=args.new_side,
+        side=args.side,
+        progress=_progress(args),
+        kind=args.kind,
+    )
+    for out, f in zip(args.output or (), api.check_outputs("compare", args.output or (), args.format), strict=True):
+        n = api.replaced_characters(comparison, f.name)
+        if n:
+            log.warning("%s: %d %s", out, n, _REPLACED[f.name])
     _emit(
         args,
-        lambda fmt: api.render_compare(comparison, fmt, report=report),
-        lambda out, fmt: api.render_compare(comparison, api.output_format(out, fmt, api.COMPARE_FORMATS), report=report),
-        replaced,
+        "compare",
+        lambda f: f.render(comparison, report),
+        lambda outs, fmt: api.write_compare(comparison, outs, fmt, report=report),
     )
     return 0
 
@@ -127,18 +141,19 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     example:
       plandiff matrix hq.pdf miyagi.pdf akita.pdf -o matrix.xlsx -o matrix.html -o matrix.json
     """
-    for out in args.output or ():
-        api.output_format(out, args.format, nway.MATRIX_FORMATS)  # refuse a bad name before the work
-    m, comparisons = nway.matrix(args.hq, args.branches, config=_align(args), extract_config=_reading(args), jobs=args.jobs)
+    config, extract_config = _align(args), _extract_config(args)
+    report = ReportConfig(timestamp=not args.no_timestamp)
+    _check_outputs(args, "matrix")
+    m, comparisons = nway.matrix(args.hq, args.branches, config=config, extract_config=extract_config, jobs=args.jobs)
     for b in m.branches:
         if b.year != m.hq.year:
             log.warning("%s: a plan of %s, not of the HQ plan's year %s", b.source, b.year or "no year", m.hq.year or "(none)")
-    report = ReportConfig(timestamp=not args.no_timestamp)
-    _emit(
-        args,
-        lambda fmt: nway.render_matrix(m, fmt, timestamp=report.timestamp),
-        lambda out, fmt: nway.write_matrix(m, comparisons, out, fmt, report=report),  # also writes each branch's 対照表
-    )
+
+    def write(outs: list[str], fmt: str | None) -> None:
+        for out in outs:
+            nway.write_matrix(m, comparisons, out, fmt, report=report)
+
+    _emit(args, "matrix", lambda f: nway.render_matrix(m, f.name, timestamp=report.timestamp), write)
     return 0
 
 
@@ -151,17 +166,19 @@ def cmd_history(args: argparse.Namespace) -> int:
     example:
       plandiff history r5.pdf r6.pdf r7.pdf -o history.xlsx -o history.html -o history.json
     """
-    for out in args.output or ():
-        api.output_format(out, args.format, nway.HISTORY_FORMATS)  # refuse a bad name before the work
-    h = nway.history(args.plans, config=_align(args), extract_config=_reading(args), jobs=args.jobs)
+    config, extract_config = _align(args), _extract_config(args)
+    _check_outputs(args, "history")
+    h = nway.history(args.plans, config=config, extract_config=extract_config, jobs=args.jobs)
     offices = {d.organisation for d in h.documents}
     if len(offices) > 1:
         log.warning("the plans are of several offices (%s); history follows one office", "、".join(sorted(offices)))
-    _emit(
-        args,
-        lambda fmt: nway.render_history(h, fmt, timestamp=not args.no_timestamp),
-        lambda out, fmt: nway.write_history(h, out, fmt, timestamp=not args.no_timestamp),
-    )
+    stamp = not args.no_timestamp
+
+    def write(outs: list[str], fmt: str | None) -> None:
+        for out in outs:
+            nway.write_history(h, out, fmt, timestamp=stamp)
+
+    _emit(args, "history", lambda f: nway.render_history(h, f.name, timestamp=stamp), write)
     return 0
 
 
@@ -175,42 +192,63 @@ def cmd_batch(args: argparse.Namespace) -> int:
       plandiff batch archive/ -o converted/ --compare
       plandiff batch archive/ -o converted/ --scheduler tcp://10.0.0.5:8786
     """
+    if args.report_format and not args.compare:
+        raise ConfigError("report_format", ",".join(args.report_format), N_("only applies with --compare; add --compare"))
     config = BatchConfig(
         jobs=args.jobs,
         scheduler=args.scheduler,
         force=args.force,
         compare=args.compare,
         formats=tuple(args.report_format or ("html", "json")),
-        extract=_reading(args),
-        progress=False if args.quiet else None,
+        extract=_extract_config(args),
+        progress=_progress(args),
         timestamp=not args.no_timestamp,
     )
     result = run_batch(args.archive, args.output, config=config)
     for rec in sorted(result.failed, key=lambda r: r.error):
         log.error("%s", rec.error)
     counts = ", ".join(f"{k} {v}" for k, v in sorted(result.counts().items()))
-    log.info("%d files (%s), %d comparisons; see %s", len(result.files), counts, len(result.comparisons), result.out / "index.html")
+    log.info(
+        _("{files} files ({counts}), {comparisons} comparisons; see {index}").format(
+            files=len(result.files), counts=counts, comparisons=len(result.comparisons), index=result.out / "index.html"
+        )
+    )
     return 1 if result.failed else 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes as one line on stderr, like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, _("{prog}: error: {message} (see {prog} --help)").format(prog=self.prog, message=message) + "\n")
+
+
+def _global_options(*, inherited: bool) -> argparse.ArgumentParser:
+    """-q and -v, accepted before and after the subcommand (a subcommand's copy does not reset them)."""
+    p = argparse.ArgumentParser(add_help=False)
+    default: Any = argparse.SUPPRESS if inherited else False
+    p.add_argument("-q", "--quiet", action="store_true", default=default, help="only errors on stderr")
+    p.add_argument("-v", "--verbose", action="store_true", default=default, help="log what each stage does (pages, layout, timing)")
+    return p
+
+
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
+    ap = _Parser(
         prog="plandiff",
         description="Structured documents and comparison tables (新旧対照表) from business-plan PDFs.",
+        parents=[_global_options(inherited=False)],
     )
     ap.add_argument("--version", action="version", version=f"plandiff {__version__}")
-    ap.add_argument("-q", "--quiet", action="store_true", help="only errors on stderr")
-    ap.add_argument("-v", "--verbose", action="store_true", help="more detail on stderr")
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ex = _command(sub, cmd_extract, "read a plan PDF into its item tree (JSON or Markdown)")
     ex.add_argument("file", help="plan PDF")
-    ex.add_argument("--format", choices=["json", "md"], help="output format (default: from -o's extension, else json)")
-    ex.add_argument("-o", "--output", action="append", help="output file (repeatable; stdout when absent)")
+    ex.add_argument("--format", choices=formats.names("extract"), help="output format (default: from -o's extension, else json)")
+    ex.add_argument("-o", "--output", action="append", help="output file: .json .md (repeatable; stdout when absent)")
 
     cp = _command(sub, cmd_compare, "compare two plans (or the two columns of a side-by-side PDF)")
     cp.add_argument("files", nargs="+", metavar="FILE", help="OLD NEW, or one side-by-side PDF")
-    cp.add_argument("--format", choices=list(api.COMPARE_FORMATS), help="output format (default: from each -o's extension, else json)")
+    cp.add_argument("--format", choices=formats.names("compare"), help="output format (default: from each -o's extension, else json)")
     cp.add_argument(
         "-o",
         "--output",
@@ -220,8 +258,15 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("--old-left", action="store_true", help="print the old plan in the left column")
     cp.add_argument("--title", help="report title (default: the new plan's title + 新旧対照表)")
     cp.add_argument("--no-remarks", action="store_true", help="leave out the 備考 column")
+    cp.add_argument(
+        "--old-marks",
+        choices=["underline", "strike"],
+        default="underline",
+        help="changed words on the old side: underlined (傍線) or struck",
+    )
     cp.add_argument("--no-timestamp", action="store_true", help="no creation time in reports (byte-identical reruns)")
-    cp.add_argument("--new-side", choices=["left", "right"], default="left", help="which column of a side-by-side PDF is new")
+    cp.add_argument("--new-side", choices=["left", "right"], default="left", help="which column of one side-by-side PDF is new")
+    cp.add_argument("--side", choices=["left", "right"], help="the column to compare of a side-by-side PDF given as OLD or NEW")
     cp.add_argument(
         "--kind",
         choices=["years", "branch"],
@@ -235,8 +280,9 @@ def build_parser() -> argparse.ArgumentParser:
     mx.add_argument("branches", nargs="+", metavar="BRANCH", help="branch plans of the same year")
     hi = _command(sub, cmd_history, "one office's plans over years: items, KPI series, budget lines")
     hi.add_argument("plans", nargs="+", metavar="PLAN", help="plans of one office, any order")
-    for p, formats in ((mx, nway.MATRIX_FORMATS), (hi, nway.HISTORY_FORMATS)):
-        p.add_argument("--format", choices=list(formats), help="output format (default: from each -o's extension, else json)")
+    nway_commands: tuple[tuple[argparse.ArgumentParser, Subject], ...] = ((mx, "matrix"), (hi, "history"))
+    for p, subject in nway_commands:
+        p.add_argument("--format", choices=formats.names(subject), help="output format (default: from each -o's extension, else json)")
         p.add_argument("-o", "--output", action="append", help="output file: .xlsx .html .json (repeatable; stdout when absent)")
         p.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
         p.add_argument("--no-timestamp", action="store_true", help="no creation time in reports (byte-identical reruns)")
@@ -249,7 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     bp.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
     bp.add_argument("--compare", action="store_true", help="also compare consecutive years of each office, and each branch with HQ")
     bp.add_argument(
-        "--report-format", action="append", choices=list(api.COMPARE_FORMATS), help="comparison report formats (default: html and json)"
+        "--report-format", action="append", choices=formats.names("compare"), help="comparison report formats (default: html and json)"
     )
     bp.add_argument("--force", action="store_true", help="redo files that did not change")
     bp.add_argument("--no-timestamp", action="store_true", help="no creation time in the comparison reports (byte-identical reruns)")
@@ -260,7 +306,11 @@ def build_parser() -> argparse.ArgumentParser:
 def _command(sub: Any, func: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
     """A subcommand named after its function, its docstring (with an example) as --help, and the reading options."""
     p: argparse.ArgumentParser = sub.add_parser(
-        func.__name__.removeprefix("cmd_"), help=help, description=func.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        func.__name__.removeprefix("cmd_"),
+        help=help,
+        description=func.__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[_global_options(inherited=True)],
     )
     p.set_defaults(func=func)
     p.add_argument("--layout", default="auto", choices=["auto", "plan", "fieldtable", "sidebyside", "slides"], help="force a layout")
@@ -269,8 +319,7 @@ def _command(sub: Any, func: Callable[[argparse.Namespace], int], help: str) -> 
     return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def _setup_logging(args: argparse.Namespace) -> None:
     # our own handler on our own logger: messages go to this call's stderr, one line each
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("plandiff: %(message)s"))
@@ -278,16 +327,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     log.propagate = False
     log.setLevel(logging.ERROR if args.quiet else logging.DEBUG if args.verbose else logging.INFO)
     route_library_logs(handler if args.verbose else None)
-    if args.command == "compare" and len(args.files) > 2:
-        print("plandiff: error: compare takes OLD NEW, or one side-by-side PDF", file=sys.stderr)
-        return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _setup_logging(args)
     try:
         return int(args.func(args))
     except PlandiffError as e:
-        print(f"plandiff: error: {e}", file=sys.stderr)
+        print(_("plandiff: error: {message}").format(message=e), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("plandiff: interrupted", file=sys.stderr)
+        print(_("plandiff: interrupted"), file=sys.stderr)
         return 130
 
 

@@ -237,6 +237,82 @@ def _unside(d: dict[str, Any] | None) -> tuple[Block | None, int | None]:
     return (None, None) if d is None else (Block.from_dict(d), d.get("index"))
 
 
+Cell = tuple[int, int]  # (row, column) of a table, header row 0
+
+
+@dataclass(frozen=True, slots=True)
+class CellChange:
+    """One value of a table that changed, under the same row and column heading.
+
+    ``delta`` is new − old when both cells are one number with the same unit
+    (``7,820千円`` → ``8,063千円``: 243.0, unit ``千円``).
+    """
+
+    old: Cell
+    new: Cell
+    old_text: str
+    new_text: str
+    delta: float | None = None
+    unit: str = ""  # of both numbers, normalised (％ → %)
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"old": list(self.old), "new": list(self.new), "old_text": self.old_text, "new_text": self.new_text}
+        if self.delta is not None:
+            d["delta"] = self.delta
+            d["unit"] = self.unit
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> CellChange:
+        old, new = d.get("old") or (0, 0), d.get("new") or (0, 0)
+        delta = d.get("delta")
+        return cls(
+            (int(old[0]), int(old[1])),
+            (int(new[0]), int(new[1])),
+            d.get("old_text", ""),
+            d.get("new_text", ""),
+            None if delta is None else float(delta),
+            d.get("unit", ""),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TableChanges:
+    """Two versions of one table compared cell by cell: rows matched by their first cell, columns by their heading.
+
+    A rolling year header (令和４/５年度 → 令和５/６年度) is one column gone and
+    one added, not a change in every header cell.
+    """
+
+    cells: tuple[CellChange, ...] = ()
+    added_rows: tuple[int, ...] = ()  # rows of the new table with no old counterpart
+    deleted_rows: tuple[int, ...] = ()  # rows of the old table with no new counterpart
+    added_columns: tuple[int, ...] = ()
+    deleted_columns: tuple[int, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "cells": [c.to_dict() for c in self.cells],
+            "added_rows": list(self.added_rows),
+            "deleted_rows": list(self.deleted_rows),
+            "added_columns": list(self.added_columns),
+            "deleted_columns": list(self.deleted_columns),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TableChanges:
+        def ints(key: str) -> tuple[int, ...]:
+            return tuple(int(x) for x in d.get(key) or ())
+
+        return cls(
+            tuple(CellChange.from_dict(c) for c in d.get("cells") or ()),
+            ints("added_rows"),
+            ints("deleted_rows"),
+            ints("added_columns"),
+            ints("deleted_columns"),
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class CompareRow:
     """What happened to one item: its two sides, its status and why it was aligned so."""
@@ -252,6 +328,7 @@ class CompareRow:
     changes: tuple[TextChange, ...] = ()
     numbers: tuple[NumberChange, ...] = ()
     reason: str = ""
+    table: TableChanges | None = None  # two tables: what changed cell by cell
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -264,6 +341,7 @@ class CompareRow:
             "changes": [c.to_dict() for c in self.changes],
             "numbers": [n.to_dict() for n in self.numbers],
             "reason": self.reason,
+            **({"table": self.table.to_dict()} if self.table is not None else {}),
         }
 
     @classmethod
@@ -284,6 +362,7 @@ class CompareRow:
             tuple(TextChange.from_dict(c) for c in d.get("changes", ())),
             tuple(NumberChange.from_dict(n) for n in d.get("numbers", ())),
             d.get("reason", ""),
+            TableChanges.from_dict(d["table"]) if d.get("table") else None,
         )
 
 

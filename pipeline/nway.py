@@ -6,7 +6,6 @@ what ``compare HQ BRANCH`` gives.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import re
@@ -21,13 +20,10 @@ from diffing.era import reiwa_years
 from diffing.history import build_history
 from diffing.matrix import build_matrix
 from extractors import ExtractConfig
-from reports.history_html import history_html
-from reports.history_xlsx import history_xlsx
-from reports.matrix_html import matrix_html
-from reports.matrix_xlsx import matrix_xlsx
+from reports import formats
 from reports.view import ReportConfig
 
-from .api import compare_plans, extract, output_format, plan_info, write_compare
+from .api import compare_plans, extract, plan_info, write_compare
 from .exceptions import DuplicateYearError, NoYearError
 from .model import Comparison, ExtractResult, History, Matrix, PlanInfo
 from .output import write_atomic
@@ -128,19 +124,13 @@ def history(
     return build_history([(info, result.documents[0]) for _, info, result in ordered], config=config)
 
 
-MATRIX_FORMATS = ("json", "html", "xlsx")
+MATRIX_FORMATS = formats.names("matrix")
 _UNSAFE = re.compile(r"[^\w.-]+")
 
 
 def render_matrix(m: Matrix, fmt: str = "json", *, links: Sequence[str | None] | None = None, timestamp: bool = True) -> str | bytes:
     """The matrix as JSON (``plandiff.matrix/1``), HTML (cells linked to ``links``) or Excel."""
-    if fmt == "json":
-        return json.dumps(m.to_dict(), ensure_ascii=False, indent=1) + "\n"
-    if fmt == "html":
-        return matrix_html(m, links=links)
-    if fmt == "xlsx":
-        return matrix_xlsx(m, timestamp=timestamp)
-    raise ValueError(f"unknown matrix format {fmt!r} (one of {', '.join(MATRIX_FORMATS)})")
+    return formats.by_name("matrix", fmt).render(m, links=links, timestamp=timestamp)
 
 
 def branch_report_name(out: str | Path, branch: PlanInfo) -> Path:
@@ -154,7 +144,7 @@ def write_matrix(
     m: Matrix, comparisons: Sequence[Comparison], out: str | Path, fmt: str | None = None, *, report: ReportConfig | None = None
 ) -> None:
     """Write the matrix atomically; an HTML matrix also writes each branch's 対照表 beside it (its cells link there)."""
-    chosen = output_format(out, fmt, MATRIX_FORMATS)
+    chosen = formats.for_path("matrix", out, fmt).name
     links: list[str | None] = []
     if chosen == "html":
         for b, c in zip(m.branches, comparisons, strict=True):
@@ -164,19 +154,13 @@ def write_matrix(
     write_atomic(out, render_matrix(m, chosen, links=links, timestamp=report.timestamp if report else True))
 
 
-HISTORY_FORMATS = ("json", "html", "xlsx")
+HISTORY_FORMATS = formats.names("history")
 
 
 def render_history(h: History, fmt: str = "json", *, timestamp: bool = True) -> str | bytes:
     """The history as JSON (``plandiff.history/1``), HTML (inline SVG charts) or Excel (openpyxl charts)."""
-    if fmt == "json":
-        return json.dumps(h.to_dict(), ensure_ascii=False, indent=1) + "\n"
-    if fmt == "html":
-        return history_html(h)
-    if fmt == "xlsx":
-        return history_xlsx(h, timestamp=timestamp)
-    raise ValueError(f"unknown history format {fmt!r} (one of {', '.join(HISTORY_FORMATS)})")
+    return formats.by_name("history", fmt).render(h, timestamp=timestamp)
 
 
 def write_history(h: History, out: str | Path, fmt: str | None = None, *, timestamp: bool = True) -> None:
-    write_atomic(out, render_history(h, output_format(out, fmt, HISTORY_FORMATS), timestamp=timestamp))
+    write_atomic(out, render_history(h, formats.for_path("history", out, fmt).name, timestamp=timestamp))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pipeline.model import Block, CompareRow, Comparison
 
 from .mdtext import md_escape
-from .view import WORDING
+from .view import WORDING, ReportConfig
 
 
 def _show(b: Block | None) -> str:
@@ -30,7 +30,7 @@ def _diff(row: CompareRow) -> str:
     return "".join(out).replace("\n", " / ")
 
 
-def comparison_markdown(comparison: Comparison, *, include_unchanged: bool = False) -> str:
+def comparison_markdown(comparison: Comparison, config: ReportConfig | None = None, *, include_unchanged: bool = False) -> str:
     """Counts per status, then every row that is not unchanged (all rows with ``include_unchanged``)."""
     c = comparison
     w = WORDING[c.kind]
@@ -41,13 +41,13 @@ def comparison_markdown(comparison: Comparison, *, include_unchanged: bool = Fal
         "",
         f"{new} {md_escape(c.new_source)} {md_escape(c.new.title)}".rstrip(),
         f"{old} {md_escape(c.old_source)} {md_escape(c.old.title)}".rstrip(),
-        "- " + ", ".join(f"{k} {v}" for k, v in c.summary.items()),
+        "- " + "、".join(f"{w.status_ja[k]} {v}" for k, v in c.summary.items()),
         "",
     ]
     for r in c.rows:
         if r.status == "unchanged" and not include_unchanged:
             continue
-        flags = [f for f, on in (("renumbered", r.renumbered), ("notation only", r.notation_only)) if on]
+        flags = [f for f, on in (("番号変更", r.renumbered), ("表記の違いのみ", r.notation_only)) if on]
         head = f"## [{mark[r.status]}] {_show(r.new or r.old)[:60]}"
         lines += [head, ""]
         if r.status in ("changed", "moved") and r.changes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import jinja2
+from markupsafe import Markup
 
 from pipeline.model import Comparison
 from pipeline.names import display_name, url_path
@@ -29,22 +30,29 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def css_string(text: str) -> Markup:
+    r"""Text as a quoted CSS string (for @page margin boxes); every character but letters, digits and a few marks escaped.
+
+    >>> print(css_string('a"b</style>'))
+    "a\22 b\3c \2f style\3e "
+    """
+    out = "".join(ch if ch.isalnum() or ch in " 　・（）()、。－-" else f"\\{ord(ch):x} " for ch in text)
+    return Markup(f'"{out}"')
+
+
 def comparison_html(comparison: Comparison, config: ReportConfig | None = None) -> str:
-    """A self-contained page: summary, view switches and the side-by-side table; A4 landscape in print."""
+    """A self-contained page: summary, legend, view switches and the side-by-side table; A4 landscape in print."""
     view = map_text(build_view(comparison, config), visible)  # bidi overrides, zero-width characters shown, not obeyed
-    columns = ["old", "new"] if view.config.old_left else ["new", "old"]
-    if view.config.remarks:
-        columns.append("remarks")
-    headers = {"new": view.new_label, "old": view.old_label, "remarks": "備考"}
     return (
         environment()
         .get_template("report.html")
         .render(
             title=view.title,
             view=view,
-            columns=columns,
-            headers=headers,
+            columns=view.columns,
+            headers=view.headers,
             statuses=list(view.wording.status_ja.items()),
             status_ja=view.wording.status_ja,
+            print_title=css_string(view.title),
         )
     )

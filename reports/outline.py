@@ -31,7 +31,9 @@ def block_markdown(b: Block) -> str:
         return f"**{text}**"
     if b.kind == "kpi":
         return f"- **{label}** {text}" if label else f"  - {text}"
-    if b.kind in ("bullet", "numbered", "note"):
+    if b.kind == "bullet":  # the list item is the bullet: "- ・ text" would print two
+        return f"- {text}"
+    if b.kind in ("numbered", "note"):
         return f"- {label} {text}".rstrip()
     return text
 

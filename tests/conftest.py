@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ DATA = Path(__file__).resolve().parent / "data"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
+sys.path.insert(0, str(ROOT / "bench"))  # bench/accuracy.py: the scorer's loader and the per-print scoring
 
 #: ``PLANDIFF_REGEN=1 pytest`` rewrites the golden files instead of comparing with them.
 REGEN = os.environ.get("PLANDIFF_REGEN") == "1"
@@ -18,14 +20,10 @@ REGEN = os.environ.get("PLANDIFF_REGEN") == "1"
 
 @pytest.fixture(scope="session")
 def scorer():
-    """The reference scorer of ../shared/tools (the project is judged by it)."""
-    import importlib.util
+    """The reference scorer of ../shared/tools (the project is judged by it), loaded as bench/accuracy.py loads it."""
+    import accuracy
 
-    path = SHARED / "tools" / "score.py"
-    if not path.exists():
+    try:
+        return accuracy.load_scorer(SHARED)
+    except FileNotFoundError:
         pytest.skip("../shared/tools/score.py is not beside this checkout")
-    spec = importlib.util.spec_from_file_location("plandiff_reference_score", path)
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod

@@ -15,6 +15,7 @@ from pipeline.exceptions import (
     EmptyPdfError,
     EncryptedPdfError,
     GarbledTextError,
+    MissingFileError,
     NotAPdfError,
     NoTextLayerError,
     PlandiffError,
@@ -56,8 +57,8 @@ def test_cli_prints_one_line_exits_2_and_writes_nothing(name, error, words, tmp_
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
 
 
-def test_missing_file_is_reported():
-    with pytest.raises(NotAPdfError, match="no such file"):
+def test_missing_file_is_reported_as_missing_not_as_a_bad_pdf():
+    with pytest.raises(MissingFileError, match=r"does-not-exist\.pdf: no such file; check the path"):
         extract(BAD / "does-not-exist.pdf")
 
 

@@ -172,9 +172,12 @@ def test_compare_accepts_extraction_json(tmp_path):
     assert from_json.summary == api.compare(SAMPLES / "sample-r6.plan.pdf", SAMPLES / "sample-r7.plan.pdf").summary
 
 
-def test_config_is_validated():
-    with pytest.raises(ValueError, match="score_cutoff"):
+def test_config_is_validated_with_one_config_error():
+    from pipeline.exceptions import ConfigError
+
+    with pytest.raises(ConfigError, match="--score-cutoff 0: must be more than 0") as e:
         AlignConfig(score_cutoff=0)
+    assert e.value.option == "score_cutoff" and isinstance(e.value, ValueError)
 
 
 # -- the corpus: a real year-over-year table built by a person ---------------
@@ -282,3 +285,69 @@ def test_synthetic_edits_are_each_found_and_do_not_derail_the_rest():
     others = [r for r in c.rows if not any(t in (r.new or r.old).text for t in touched)]
     assert len(others) > 40
     assert {r.status for r in others} == {"unchanged"}
+
+
+# -- the row contract: opcodes on every row with both sides, reasons, table cells -------
+
+
+def _rebuilds(row) -> bool:
+    from diffing.compare import block_text
+
+    return "".join(c.old for c in row.changes) == block_text(row.old) and "".join(c.new for c in row.changes) == block_text(row.new)
+
+
+@settings(max_examples=40, deadline=None)
+@given(blocks, blocks)
+def test_every_row_with_both_sides_carries_opcodes_that_rebuild_both(a, b):
+    for row in compare_documents(Document(tuple(a)), Document(tuple(b))).rows:
+        if row.old is not None and row.new is not None:
+            assert _rebuilds(row), row
+        else:
+            assert row.changes == ()
+
+
+def test_sample_rows_rebuild_both_sides_unchanged_and_moved_included(sample_comparison):
+    both = [r for r in sample_comparison.rows if r.old is not None and r.new is not None]
+    assert {r.status for r in both} == {"unchanged", "changed", "moved"}
+    assert all(r.changes and _rebuilds(r) for r in both)
+
+
+def test_a_width_only_difference_is_unchanged_but_keeps_both_spellings():
+    old = Document((Block("bullet", "達成率を１００％とする", "・"),))
+    new = Document((Block("bullet", "達成率を100%とする", "・"),))
+    row = compare_documents(old, new).rows[0]
+    assert row.status == "unchanged" and {c.op for c in row.changes} == {"equal"}
+    assert "".join(c.old for c in row.changes) == "達成率を１００％とする" and "".join(c.new for c in row.changes) == "達成率を100%とする"
+
+
+def test_a_moved_row_keeps_its_pass_and_says_where_it_came_from(sample_comparison):
+    moved = next(r for r in sample_comparison.rows if r.status == "moved")
+    assert moved.reason == "document order; moved from ①申請処理の迅速化 to （２）人材の育成"
+
+
+def test_table_changes_are_computed_in_diffing_and_stored_on_the_row(sample_comparison):
+    kpi = next(r for r in sample_comparison.rows if r.new is not None and r.new.kind == "table" and r.new.rows[0][0] == "項目")
+    t = kpi.table
+    assert t is not None
+    # the rolling year header is one column gone and one added, not a change in every header cell
+    assert [kpi.old.rows[0][c] for c in t.deleted_columns] == ["令和４年度"]
+    assert [kpi.new.rows[0][c] for c in t.added_columns] == ["令和６年度"]
+    assert [(c.old_text, c.new_text, c.unit) for c in t.cells] == [
+        ("61.2％", "62.4％", "%"),
+        ("21.0％", "22.0％", "%"),
+        ("95.8％", "96.5％", "%"),
+    ]
+    assert [round(c.delta, 3) for c in t.cells] == [1.2, 1.0, 0.7]
+    budget = next(r for r in sample_comparison.rows if r.new is not None and r.new.kind == "table" and r.new.rows[0][0] == "取組名")
+    assert [budget.new.rows[r][0] for r in budget.table.added_rows][:2] == ["集団健診会場の追加", "電子申請の紹介動画"]
+    assert kpi.to_dict()["table"]["added_columns"] == [2]
+
+
+def test_table_values_are_compared_as_numbers():
+    old = Document((Block("table", rows=(("取組名", "予算額"), ("健診", "8063千円"), ("広報", "1,150千円"))),))
+    new = Document((Block("table", rows=(("取組名", "予算額"), ("健診", "８，０６３千円"), ("広報", "1,200千円"))),))
+    row = compare_documents(old, new).rows[0]
+    assert [(c.old_text, c.new_text, c.delta) for c in row.table.cells] == [("1,150千円", "1,200千円", 50.0)]
+    only_notation = Document((Block("table", rows=(("取組名", "予算額"), ("健診", "8,063千円"), ("広報", "1150千円"))),))
+    same = compare_documents(old, only_notation).rows[0]
+    assert same.table.cells == () and same.notation_only

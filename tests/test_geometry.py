@@ -160,3 +160,29 @@ def test_in_a_plan_printed_in_gothic_only_the_heavier_face_makes_a_heading(tmp_p
     c.save()
     blocks = api.extract(tmp_path / "gothic.pdf").documents[0].blocks
     assert [(b.kind, b.label, b.text) for b in blocks] == [("heading" if s else "numbered", label, t) for s, label, t in plan]
+
+
+@pytest.mark.parametrize("source", ["pdfium", "pdfplumber"])
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_a_page_turned_by_rotate_reads_as_displayed(tmp_path, rotation, source):
+    """Content drawn turned in a portrait page, with /Rotate making it upright (as scanners and some printers write it)."""
+    import pypdfium2 as pdfium
+
+    path = tmp_path / "turned.pdf"
+    c = Canvas(str(path), pagesize=A4)
+    turn = {90: (W, 0, 90), 180: (W, H, 180), 270: (0, H, -90)}.get(rotation)
+    if turn:
+        c.translate(turn[0], turn[1])
+        c.rotate(turn[2])
+    c.setFont(FONT, 12)
+    top = (W if rotation in (90, 270) else H) - 72
+    plan = [("１．", "基本業務の確実な遂行"), ("①", "給付を適正に行う。"), ("②", "債権を回収する。")]
+    for k, (label, text) in enumerate(plan):
+        c.drawString(72, top - 20 * k, label + text)
+    c.save()
+    pdf = pdfium.PdfDocument(path)
+    pdf[0].set_rotation(rotation)
+    pdf.save(tmp_path / "rotated.pdf")
+    pdf.close()
+    blocks = api.extract(tmp_path / "rotated.pdf", config=ExtractConfig(source=source, layout="plan")).documents[0].blocks
+    assert [(b.label, b.text) for b in blocks] == plan

@@ -216,7 +216,8 @@ def test_branch_reports_are_headed_by_office(plans):
     _, paths = plans
     c = api.compare(HQ_PDF, paths[2])
     page = lxml.html.fromstring(api.render_compare(c, "html", report=QUIET))
-    assert [th.text_content() for th in page.xpath('//table[@class="taisho"]/thead/tr/th')] == ["岩手支部", "本部", "備考"]
+    heads = [th.text_content() for th in page.xpath('//table[@class="taisho"]/thead/tr/th')]
+    assert heads == ["岩手支部（令和７年度）", "本部（令和７年度）", "備考"]
     own = [tr for tr in page.xpath('//table[@class="taisho"]/tbody/tr') if tr.get("data-status") == "added"]
     assert own and all(tr.xpath('./td[@class="old"]')[0].text_content() == "【独自】" for tr in own)
     assert "本部・支部対照表" in page.xpath("//h1")[0].text_content()

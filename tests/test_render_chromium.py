@@ -35,11 +35,13 @@ def test_printed_report_is_a4_landscape_with_the_header_row_on_every_page(printe
     pdf = pdfium.PdfDocument(str(pdf_path))
     try:
         assert len(pdf) >= 2
-        for page in pdf:
+        for k, page in enumerate(pdf, 1):
             w, h = page.get_size()
             assert (round(w), round(h)) == (842, 595)
             text = page.get_textpage().get_text_range()
-            assert "サンプル支部 令和７年度 事業計画" in text and "備考" in text
+            assert "新（令和７年度）" in text and "旧（令和６年度）" in text and "備考" in text  # the header row
+            # the title and the page number on every printed page
+            assert "サンプル支部 令和７年度 事業計画 新旧対照表" in text and f"{k} / {len(pdf)}" in text
     finally:
         pdf.close()
 
@@ -60,3 +62,19 @@ def test_screenshot_renders(printed, tmp_path):
     png = tmp_path / "report.png"
     render_html.to_png(html, png, width=1200, height=900)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
+
+
+def test_the_view_switches_come_back_from_the_url_hash_and_the_linked_row_is_marked(printed, tmp_path):
+    import subprocess
+
+    import lxml.html
+
+    html, _ = printed
+    exe = render_html.find_chromium()
+    url = html.resolve().as_uri() + "#r12&changes-only"
+    dom = subprocess.run(
+        [exe, *render_html.FLAGS, f"--user-data-dir={tmp_path}", "--dump-dom", url], capture_output=True, text=True, check=True, timeout=120
+    ).stdout
+    page = lxml.html.fromstring(dom)
+    assert page.xpath("//body")[0].get("class") == "changes-only"
+    assert "target" in page.xpath('//tr[@id="r12"]')[0].get("class").split()

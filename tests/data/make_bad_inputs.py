@@ -94,25 +94,19 @@ def main() -> None:
 
 
 def _make_samples():  # type: ignore[no-untyped-def]
-    import importlib.util
+    sys.path.insert(0, str(SAMPLE.parents[1]))
+    from samples.render import reportlab_canvas
 
-    spec = importlib.util.spec_from_file_location("make_samples", SAMPLE.parent / "make_samples.py")
-    assert spec and spec.loader
-    ms = importlib.util.module_from_spec(spec)
-    sys.modules["make_samples"] = ms  # dataclasses look their module up
-    spec.loader.exec_module(ms)
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    for name, path in ms.FONTS.items():
-        pdfmetrics.registerFont(TTFont(name, path))
-    return ms
+    reportlab_canvas.register_fonts()
+    return reportlab_canvas
 
 
 def plain_plan() -> None:
     """sample-r7 printed in one font and size: headings are told only by their numbering."""
     ms = _make_samples()
-    title, blocks, _ = ms.parse_content(SAMPLE.parent / "content_r7.txt")
+    from samples.render.truth import parse_content
+
+    title, blocks, _ = parse_content(SAMPLE.parent / "content_r7.txt")
     ms.render_plan(HERE.parent / "plain-font.plan.pdf", title, "サンプル支部", blocks, plain=True)
 
 
