@@ -35,7 +35,9 @@ class Draft:
     page: int = 0
     level: int | None = None
     groups: set[int] = field(default_factory=set)  # side-by-side rows it sits in
-    open_bottom: bool = False  # a table whose last row the page break cut
+    # no rule closes the table there (browsers slice the borders of a row the page break cuts)
+    open_top: bool = False
+    open_bottom: bool = False
     end_page: int = 0  # the last page of a table continued over pages
 
     @property
@@ -218,7 +220,8 @@ class BlockBuilder:
 
     def add_table(self, table: Table) -> Draft:
         self.close()
-        d = Draft("table", "", "", [], "", table.bbox.x0, rows=table.rows, bbox=table.bbox, page=table.page, open_bottom=table.open_bottom)
+        d = Draft("table", "", "", [], "", table.bbox.x0, rows=table.rows, bbox=table.bbox, page=table.page)
+        d.open_top, d.open_bottom = table.open_top, table.open_bottom
         self.drafts.append(d)
         return d
 

@@ -62,8 +62,9 @@ def stitch_tables(drafts: list[Draft]) -> list[Draft]:
             and abs(d.bbox.x1 - prev.bbox.x1) < 3
         ):
             rows = d.rows[1:] if d.rows[0] == prev.rows[0] else d.rows
-            if prev.open_bottom and rows:
-                # the row the page break cut: its two halves are one row
+            if prev.open_bottom and d.open_top and rows:
+                # the row the page break cut, open at the break on both pages: its two halves are one row
+                # (a table that breaks between rows may lack its last rule, but the next page's row has its top)
                 cut = tuple(join_text(a, b) for a, b in zip(prev.rows[-1], rows[0], strict=True))
                 prev.rows = (*prev.rows[:-1], cut)
                 rows = rows[1:]

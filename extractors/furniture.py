@@ -16,12 +16,18 @@ def _key(text: str) -> str:
     return _DIGITS.sub("#", text.replace(" ", ""))
 
 
+def _ornament(text: str) -> bool:
+    """A margin line without a letter or digit: a rule, a bullet, a decoration."""
+    return not any(ch.isalnum() for ch in text)
+
+
 def strip_furniture(pages: Sequence[Sequence[Line]], heights: Sequence[float], *, margin: float = 0.08) -> list[list[Line]]:
     """Drop lines in the top/bottom margin that repeat across pages or are page numbers.
 
     A line counts as furniture when it sits within ``margin`` × page height
-    of the top or bottom edge and either looks like a page number or its
-    text (digits ignored) recurs in the margins of several pages.
+    of the top or bottom edge and either looks like a page number, holds no
+    letter or digit, or its text (digits ignored) recurs in the margins of
+    several pages.
     """
 
     def in_margin(ln: Line, h: float) -> bool:
@@ -31,13 +37,8 @@ def strip_furniture(pages: Sequence[Sequence[Line]], heights: Sequence[float], *
     for lines, h in zip(pages, heights, strict=True):
         counts.update({_key(ln.text) for ln in lines if in_margin(ln, h)})
     need = max(2, round(0.4 * len(pages)))
-    out: list[list[Line]] = []
-    for lines, h in zip(pages, heights, strict=True):
-        out.append(
-            [
-                ln
-                for ln in lines
-                if not (in_margin(ln, h) and (_PAGE_NO.match(ln.text) or (len(pages) > 1 and counts[_key(ln.text)] >= need)))
-            ]
-        )
-    return out
+
+    def furniture(text: str) -> bool:
+        return bool(_PAGE_NO.match(text)) or _ornament(text) or (len(pages) > 1 and counts[_key(text)] >= need)
+
+    return [[ln for ln in lines if not (in_margin(ln, h) and furniture(ln.text))] for lines, h in zip(pages, heights, strict=True)]

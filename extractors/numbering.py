@@ -21,7 +21,7 @@ _CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474)) + "".join(chr(c) for c
 _NEG_CIRCLED = "".join(chr(c) for c in range(0x2776, 0x2780)) + "".join(chr(c) for c in range(0x24EB, 0x24F5))
 _CIRCLED_KATA = "".join(chr(c) for c in range(0x32D0, 0x32FF))
 _PAREN_DIGIT = "".join(chr(c) for c in range(0x2474, 0x2488))  # ⑴ ...
-BULLETS = "・･○〇●◆◇□■◎▪➢✓✔◯•◦▸►‣"
+BULLETS = "・･○〇●◆◇□■◎▪➢✓✔◯•◦▸►‣→"
 _BULLETS = BULLETS
 
 _OPEN = "（("
@@ -50,7 +50,8 @@ _NUMBERING = re.compile(
     ")"
     rf"[{_BULLETS}]?"  # ❺〇
 )
-_BULLET = re.compile(rf"^(?:[{_BULLETS}]|[-‐－](?=\s))")
+# a hyphen is a bullet before a space, or glued to Japanese text (-支部内の…), never inside a number or word
+_BULLET = re.compile(rf"^(?:[{_BULLETS}]|[-‐－](?=\s|[^\x00-\x7f]))")
 # ●％)以上とする: a placeholder number (●●％ in drafts) wrapped to the line start, not a bullet
 _NOT_AFTER_BULLET = "％%)）、。，,．"
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.model import BBox, Document, Row
+from pipeline.model import BBox, Document, Row, normalize_text
 
 from ..blocks import Draft, area_heading, body_size, body_weight
 from ..config import ExtractConfig
@@ -46,6 +46,10 @@ class Region:
 def _inside(c: Char, b: BBox) -> bool:
     cx, cy = (c.x0 + c.x1) / 2, (c.top + c.bottom) / 2
     return b.x0 <= cx <= b.x1 and b.top <= cy <= b.bottom
+
+
+def _contains(outer: BBox, inner: BBox) -> bool:
+    return outer.x0 - 1 <= inner.x0 and inner.x1 <= outer.x1 + 1 and outer.top - 1 <= inner.top and inner.bottom <= outer.bottom + 1
 
 
 def _is_table(t: Table) -> bool:
@@ -94,7 +98,15 @@ def slide_regions(page: PageContent, body: Sequence[Line]) -> list[Region]:
     """
     grids = find_grids(page.rules, page.chars, page.number)
     tables = [g for g in grids if _is_table(g)]
-    boxes = sorted((c.bbox for g in grids if not _is_table(g) for c in g.cells if c.text), key=lambda b: (b.x1 - b.x0) * (b.bottom - b.top))
+    cells = [c.bbox for g in grids if not _is_table(g) for c in g.cells if c.text]
+    tables_at = [t.bbox for t in tables]
+    # a shape holding other shapes or tables, or most of the slide, is a background or a frame, not a text box
+    area = 0.5 * page.width * page.height
+    boxes = [
+        b
+        for b in cells
+        if (b.x1 - b.x0) * (b.bottom - b.top) < area and not any(o is not b and _contains(b, o) for o in [*cells, *tables_at])
+    ]
     kept = {id(c) for ln in body for c in ln.chars}
     regions: list[Region] = [Region([], [t], t.bbox) for t in tables]
     by_box: dict[int, list[Char]] = {}
@@ -102,32 +114,50 @@ def slide_regions(page: PageContent, body: Sequence[Line]) -> list[Region]:
     for c in page.chars:
         if id(c) not in kept or any(_inside(c, t.bbox) for t in tables):
             continue
-        k = next((i for i, b in enumerate(boxes) if _inside(c, b)), None)  # the innermost box
+        k = next((i for i, b in enumerate(boxes) if _inside(c, b)), None)
         if k is None:
             free.append(c)
         else:
             by_box.setdefault(k, []).append(c)
-    # inside a shape, as outside, lines typed apart are apart (a slide's background is a shape too)
-    for chars in [*by_box.values(), free]:
-        for group in _text_boxes(group_lines(chars, page.number)):
-            regions.append(Region(group, [], _box(group)))
+    for k, chars in by_box.items():  # a text box: all its lines are one region, placed where the shape is
+        lines = group_lines(chars, page.number)
+        if lines:
+            regions.append(Region(lines, [], boxes[k]))
+    for group in _text_boxes(group_lines(free, page.number)):
+        regions.append(Region(group, [], _box(group)))
     return _reading_order(regions)
 
 
 def _reading_order(regions: list[Region]) -> list[Region]:
-    """Bands of regions that overlap vertically, top to bottom; left to right inside a band."""
-    out: list[Region] = []
-    band: list[Region] = []
+    """Bands of regions that overlap vertically, top to bottom; inside a band, columns left to right, each top to bottom.
+
+    A tall label shape beside a stack of boxes (bullets, a table, a note)
+    is one band: the label first, then the stack in its own order.
+    """
+    bands: list[list[Region]] = []
     bottom = -1.0
     for r in sorted(regions, key=lambda r: r.bbox.top):
         h = r.bbox.bottom - r.bbox.top
-        if band and r.bbox.top < bottom - 0.5 * min(h, bottom - band[0].bbox.top):
-            band.append(r)
+        if bands and r.bbox.top < bottom - 0.5 * min(h, bottom - bands[-1][0].bbox.top):
+            bands[-1].append(r)
             bottom = max(bottom, r.bbox.bottom)
-            continue
-        out += sorted(band, key=lambda r: r.bbox.x0)
-        band, bottom = [r], r.bbox.bottom
-    return out + sorted(band, key=lambda r: r.bbox.x0)
+        else:
+            bands.append([r])
+            bottom = r.bbox.bottom
+    out: list[Region] = []
+    for band in bands:
+        columns: list[list[Region]] = []
+        right = -1.0
+        for r in sorted(band, key=lambda r: r.bbox.x0):
+            if columns and r.bbox.x0 < right:
+                columns[-1].append(r)
+                right = max(right, r.bbox.x1)
+            else:
+                columns.append([r])
+                right = r.bbox.x1
+        for col in columns:
+            out += sorted(col, key=lambda r: r.bbox.top)
+    return out
 
 
 def _is_label(r: Region, nxt: Region | None, size: float) -> bool:
@@ -140,6 +170,11 @@ def _is_label(r: Region, nxt: Region | None, size: float) -> bool:
     beside = b.x0 >= a.x1 - 2 and min(a.bottom, b.bottom) > max(a.top, b.top)
     below = b.top >= a.bottom - 2 and b.top - a.bottom < 3 * size and min(a.x1, b.x1) > max(a.x0, b.x0)
     return beside or below
+
+
+def _bulleted(d: Draft) -> bool:
+    label = split_label(d.label + d.text)
+    return label is not None and label.kind == "bullet"
 
 
 def _title(regions: list[Region], height: float, size: float) -> Region | None:
@@ -170,11 +205,17 @@ def extract_slides(pages: Sequence[PageContent], config: ExtractConfig, *, title
             regions.remove(head)
             drafts.append(area_heading(head.lines))
             deck_title = deck_title or head.text
+        kpi_box = False
         for i, r in enumerate(regions):
             if _is_label(r, regions[i + 1] if i + 1 < len(regions) else None, size):
                 drafts.append(Draft("heading", "", "label", list(r.lines), r.text, r.bbox.x0))
+                kpi_box = "KPI" in normalize_text(r.text).upper()
                 continue
             builder = builder_for(r.lines, config, size=size, weight=weight)
             feed(builder, r.lines, r.tables)
-            drafts += builder.finish()
+            for d in builder.finish():
+                if kpi_box and d.kind in ("bullet", "heading") and _bulleted(d):
+                    d.kind = "kpi"  # ■… beside a 「令和7年度KPI」 label: the KPI statements, however they are set
+                drafts.append(d)
+            kpi_box = False
     return [finish_document(drafts, title=deck_title)], []
