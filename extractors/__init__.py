@@ -15,13 +15,17 @@ The stages, each in its own module, data flowing one way:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+from pipeline.exceptions import BrokenPdfError, TooComplexError
 from pipeline.model import ExtractResult
+from pipeline.names import display_name
 
 from .config import ExtractConfig
 from .detect import detect_layout
+from .guard import check_content_limits, check_regular_file
 from .layouts import read_layout
 from .sources import open_source
 from .textlayer import check_text_layer
@@ -39,17 +43,30 @@ def extract_pdf(
     file and the reason when the PDF cannot be read.
     """
     config = config or ExtractConfig()
+    check_regular_file(path)
     src = open_source(path, max_pages=config.max_pages, source=config.source)
     try:
+        check_content_limits(path, config)
+        t0 = time.monotonic()
         pages = []
         for page in src.pages():
             pages.append(page)
             if on_page is not None:
                 on_page(len(pages), src.page_count)
+            if config.time_budget is not None and time.monotonic() - t0 > config.time_budget:
+                budget = config.time_budget
+                raise TooComplexError(path, f"reading stopped at page {page.number}: over the time budget of {budget:g} s")
         meta_title = src.title
     finally:
         src.close()
+    damaged = [p.number for p in pages if p.damaged]
+    if len(damaged) == len(pages):
+        raise BrokenPdfError(path, f"none of its {len(pages)} page(s) can be read")
     check_text_layer(str(path), pages)
     layout = detect_layout(pages) if config.layout == "auto" else config.layout
     docs, rows = read_layout(layout, pages, config, title=meta_title)
-    return ExtractResult(source=Path(path).name, pages=len(pages), layout=layout, documents=tuple(docs), rows=tuple(rows))
+    name = display_name(Path(path).name)  # the name as data: readable, one line, valid UTF-8
+    warnings = tuple(f"page {n} is damaged and was left out" for n in damaged)
+    return ExtractResult(
+        source=name, pages=len(pages), layout=layout, documents=tuple(docs), rows=tuple(rows), warnings=warnings
+    )

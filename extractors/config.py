@@ -23,6 +23,13 @@ class ExtractConfig:
         even when its font is not bold.
     source: the character source, ``"pdfium"`` (pypdfium2, fast) or
         ``"pdfplumber"`` (pdfminer.six, the slower reference reader).
+    time_budget: seconds one file may take (``None``: no limit); a real
+        plan takes well under a second per page.
+    max_page_objects, max_form_depth, max_decompressed: what one page may
+        hold — objects drawn (form XObjects expanded), form XObjects inside
+        each other, bytes of content when decompressed.  A real plan page
+        draws a few thousand objects from well under a megabyte; the
+        defaults refuse only files built to exhaust the reader.
     """
 
     layout: LayoutChoice = "auto"
@@ -30,6 +37,10 @@ class ExtractConfig:
     header_margin: float = 0.08
     heading_size_delta: float = 0.75
     source: Literal["pdfium", "pdfplumber"] = "pdfium"
+    time_budget: float | None = 600.0
+    max_page_objects: int = 2_000_000
+    max_form_depth: int = 32
+    max_decompressed: int = 64 << 20
 
     def __post_init__(self) -> None:
         if self.layout not in ("auto", "plan", "fieldtable", "sidebyside", "slides"):
@@ -38,5 +49,10 @@ class ExtractConfig:
             raise ConfigError("max_pages", self.max_pages, N_("must be at least 1"))
         if self.source not in ("pdfium", "pdfplumber"):
             raise ConfigError("source", self.source, N_("must be pdfium or pdfplumber"))
+        for name in ("max_page_objects", "max_form_depth", "max_decompressed"):
+            if getattr(self, name) < 1:
+                raise ConfigError(name, getattr(self, name), N_("must be at least 1"))
+        if self.time_budget is not None and self.time_budget <= 0:
+            raise ConfigError("time_budget", self.time_budget, N_("must be positive or None"))
         if not 0 <= self.header_margin < 0.5:
             raise ConfigError("header_margin", self.header_margin, N_("must be from 0 to less than 0.5"))

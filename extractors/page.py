@@ -55,6 +55,12 @@ class PageContent:
     chars: tuple[Char, ...]
     rules: tuple[Segment, ...]
     images: int = 0
+    damaged: bool = False  # the library could not read this page; it stands empty
+
+
+def damaged_page(number: int) -> PageContent:
+    """The stand-in for a page the library could not load: the rest of the file still reads."""
+    return PageContent(number, 595.0, 842.0, (), (), damaged=True)
 
 
 class CharSource(Protocol):

@@ -17,7 +17,7 @@ import pypdfium2.raw as pdfium_c
 
 from pipeline.exceptions import BrokenPdfError, EmptyPdfError, EncryptedPdfError, TooLargeError
 
-from .page import RULE_THICKNESS, Char, PageContent, Segment, check_page_count, font_weight, is_rule, rect_edges
+from .page import RULE_THICKNESS, Char, PageContent, Segment, check_page_count, damaged_page, font_weight, is_rule, rect_edges
 from .rules import join_segments
 from .sources import check_header, page_count_pdfminer
 
@@ -80,11 +80,18 @@ class PdfiumSource:
 
     def pages(self) -> Iterator[PageContent]:
         for i in range(self.page_count):
-            page = self._pdf[i]
             try:
-                yield self._read(page, i + 1)
+                page = self._pdf[i]
+            except pdfium.PdfiumError:
+                yield damaged_page(i + 1)
+                continue
+            try:
+                content = self._read(page, i + 1)
+            except pdfium.PdfiumError:
+                content = damaged_page(i + 1)
             finally:
                 page.close()
+            yield content
 
     def close(self) -> None:
         self._pdf.close()

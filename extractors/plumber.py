@@ -13,13 +13,11 @@ from pathlib import Path
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.exceptions import BrokenPdfError, EmptyPdfError, EncryptedPdfError, TooLargeError
 
-from .page import Char, PageContent, Segment, check_page_count, font_weight, is_rule
+from .page import Char, PageContent, Segment, check_page_count, damaged_page, font_weight, is_rule
 from .rules import join_segments
 from .sources import check_header
 
@@ -39,9 +37,7 @@ class PlumberSource:
             cause = e.args[0] if isinstance(e, PdfminerException) and e.args else e
             if isinstance(cause, PDFPasswordIncorrect):
                 raise EncryptedPdfError(self.path) from e
-            if isinstance(cause, PDFSyntaxError | PSException | ValueError | KeyError | TypeError | PdfminerException | EOFError):
-                raise BrokenPdfError(self.path, f"{type(cause).__name__}: {cause}".rstrip(": ")) from e
-            raise
+            raise BrokenPdfError(self.path, f"{type(cause).__name__}: {cause}".rstrip(": ")) from e
         try:
             check_page_count(self.path, self.page_count, max_pages)
         except (EmptyPdfError, TooLargeError):
@@ -52,9 +48,12 @@ class PlumberSource:
     def pages(self) -> Iterator[PageContent]:
         for i, page in enumerate(self._pdf.pages):
             try:
-                yield self._read(page, i + 1)
+                content = self._read(page, i + 1)
+            except Exception:  # pdfminer raises many kinds on a damaged page (bad filters, dictionaries, operands)
+                content = damaged_page(i + 1)
             finally:
                 page.close()  # pdfplumber keeps every parsed page otherwise
+            yield content
 
     def close(self) -> None:
         self._pdf.close()

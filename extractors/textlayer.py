@@ -13,6 +13,8 @@ from .page import PageContent
 def _garbage(ch: str) -> bool:
     if ch.startswith("(cid:"):  # pdfminer's spelling of a glyph without a Unicode map
         return True
+    if not ch:
+        return True
     cat = unicodedata.category(ch[0])
     return ch == "\ufffd" or cat in ("Co", "Cn", "Cs") or (cat == "Cc" and ch not in "\t\n\r")
 

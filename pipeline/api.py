@@ -12,16 +12,19 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from diffing import AlignConfig, compare_documents
 from extractors import ExtractConfig, extract_pdf
+from extractors.guard import check_regular_file
 from reports import formats
 from reports.formats import Format, Subject
+from reports.safetext import invisible_count, not_xml_count
 from reports.view import ReportConfig
 
-from .exceptions import ConfigError, InputFormatError, MissingFileError, OnePlanError, SideBySideInputError
+from .exceptions import ConfigError, InputFormatError, MissingFileError, OnePlanError, SideBySideInputError, UnreadableFileError
 from .i18n import N_, _
 from .identify import find_org, identify
 from .model import Comparison, ComparisonKind, Document, ExtractResult, PlanInfo
 from .output import check_writable, write_all_atomic
 from .progress import Progress
+from .schema import check_extract_json
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,10 +52,15 @@ def extract(path: str | Path, *, config: ExtractConfig | None = None, progress: 
         raise MissingFileError(p)
     t0 = time.perf_counter()
     if p.suffix.lower() == ".json":
+        check_regular_file(p)
         try:
-            result = ExtractResult.from_dict(json.loads(p.read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError, KeyError, AttributeError) as e:
+            data = json.loads(p.read_text(encoding="utf-8"))
+            check_extract_json(data)
+            result = ExtractResult.from_dict(data)
+        except (ValueError, TypeError, KeyError, AttributeError) as e:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
             raise InputFormatError(p, str(e)) from e
+        except OSError as e:
+            raise UnreadableFileError(p, e.strerror or str(e)) from e
     elif progress:
         line: list[Progress] = []
 
@@ -220,6 +228,18 @@ def render_compare(comparison: Comparison, fmt: str = "json", *, report: ReportC
     Text formats come back as ``str``, Office files and CSV (UTF-8 with BOM) as ``bytes``.
     """
     return formats.by_name("compare", fmt).render(comparison, report)
+
+
+def replaced_characters(comparison: Comparison, fmt: str) -> int:
+    """How many characters of the two plans a format cannot show as they are.
+
+    docx, redline and xlsx replace what XML cannot hold by U+FFFD; html
+    writes bidi controls and zero-width characters out as ``[U+202E]``.
+    """
+    docs = (comparison.old, comparison.new)
+    if fmt in ("docx", "redline", "xlsx"):
+        return not_xml_count(docs)
+    return invisible_count(docs) if fmt == "html" else 0
 
 
 Outputs = str | Path | Sequence[str | Path]

@@ -6,42 +6,58 @@ A manifest records every file's hash, pages, layout, office, year, status,
 error and time; it is rewritten atomically after every file, so an
 interrupted run resumes where it stopped and an unchanged file (same hash,
 same tool version) is skipped.  A bad file is recorded as failed and the
-batch goes on.
+batch goes on; a file that kills its reader twice is recorded as failed and
+not tried again until it changes.  One batch at a time may write an output
+directory (a lock file in it).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
 import json
 import logging
-import multiprocessing
 import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from extractors import ExtractConfig
+from reports.safetext import csv_safe
+from reports.view import ReportConfig
 
 from . import __version__
-from .exceptions import ArchiveError, ConfigError, OutputDirectoryError, PlandiffError
+from .archive import Entry, scan_archive
+from .exceptions import (
+    ArchiveError,
+    ConfigError,
+    OutputDirectoryError,
+    OutputInUseError,
+    OutputPlaceError,
+    PlandiffError,
+    UnreadableFileError,
+)
 from .i18n import N_, _
 from .identify import identify
+from .logs import route_library_logs
 from .model import ExtractResult
+from .names import assign_outputs, display_name, json_text, safe_path
 from .output import write_atomic
 from .progress import Progress
+from .workers import run_isolated
 
 MANIFEST_SCHEMA = "plandiff.manifest/1"
 CSV_COLUMNS = ["file", "sha256", "pages", "layout", "organisation", "organisation_source", "year", "kind", "status", "error", "seconds"]
 T = TypeVar("T")
 log = logging.getLogger("plandiff")
 R = TypeVar("R")
+LOCK = ".plandiff.lock"
+RESERVED = ("manifest.json", "manifest.csv", "index.html", LOCK, "comparisons", "matrix", "history")  # ours: no input takes them
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -52,8 +68,9 @@ class BatchConfig:
     scheduler address (``tcp://host:8786``) to run on a cluster instead; the
     workers must see the same paths.  force: redo files whose hash and tool
     version did not change.  compare: pair documents and write comparison
-    reports in ``formats``.  progress: a progress line on stderr (``None``:
-    only when stderr is a terminal).
+    reports in ``formats``.  timestamp: the creation time in those reports
+    (off: byte-identical reruns).  progress: a progress line on stderr
+    (``None``: only when stderr is a terminal).
     """
 
     jobs: int | None = None
@@ -63,6 +80,7 @@ class BatchConfig:
     formats: tuple[str, ...] = ("html", "json")
     extract: ExtractConfig = field(default_factory=ExtractConfig)
     progress: bool | None = None
+    timestamp: bool = True
 
     def __post_init__(self) -> None:
         from reports.formats import names
@@ -78,7 +96,7 @@ class BatchConfig:
 class FileRecord:
     """One PDF of the archive and what became of it."""
 
-    file: str  # relative to the archive
+    file: str  # relative to the archive; a name that is not UTF-8 keeps its surrogate escapes
     sha256: str
     pages: int | None = None
     layout: str = ""
@@ -87,10 +105,11 @@ class FileRecord:
     year: str = ""  # 令和N年度
     kind: str = ""
     status: str = "ok"  # ok, failed, skipped
-    error: str = ""
+    error: str = ""  # for skipped: why ("" when unchanged since the last run)
     seconds: float = 0.0
     tool_version: str = __version__
     outputs: tuple[str, ...] = ()
+    worker_died: bool = False  # twice, or over the time budget: not tried again until the file changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,9 +159,10 @@ class _ConvertTask:
     out: str
     sha256: str
     config: ExtractConfig
+    outputs: tuple[str, ...]  # the JSON, then the Markdown
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: str | Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -153,29 +173,42 @@ def _sha256(path: Path) -> str:
 EXTRACT_OUTPUTS = ("json", "md")
 
 
-def _outputs_for(rel: str) -> tuple[str, ...]:
+def _extensions() -> tuple[str, ...]:
     from reports.formats import by_name
 
-    stem = Path(rel).with_suffix("")
-    return tuple(f"{stem}{by_name('extract', fmt).extension}" for fmt in EXTRACT_OUTPUTS)
+    return tuple(by_name("extract", fmt).extension for fmt in EXTRACT_OUTPUTS)
 
 
 def convert_file(task: _ConvertTask) -> FileRecord:
-    """Extract one PDF and write its JSON and Markdown; never raises."""
+    """Extract one PDF and write its JSON and Markdown; never raises.
+
+    The hash recorded is of the bytes read: taken before the extraction and
+    checked after it, so a file changed meanwhile is not paired with output
+    from other content.
+    """
     from extractors import extract_pdf
 
     from .api import write_extract
 
+    route_library_logs(None)  # a worker's stderr is the user's: only the batch speaks there
     t0 = time.perf_counter()
+    sha = task.sha256
+
+    def failed(error: str) -> FileRecord:
+        return FileRecord(task.rel, sha, status="failed", error=error, seconds=round(time.perf_counter() - t0, 3))
+
     try:
+        sha = _sha256(task.source)
         result = extract_pdf(task.source, config=task.config)
         who = identify(result, task.rel)
-        outputs = _outputs_for(task.rel)
+        if _sha256(task.source) != sha:
+            return failed(f"{display_name(task.source)}: the file changed while it was read; run the batch again")
+        outputs = task.outputs
         write_extract(result, [Path(task.out) / rel_out for rel_out in outputs])
         seconds = round(time.perf_counter() - t0, 3)
         return FileRecord(
             task.rel,
-            task.sha256,
+            sha,
             result.pages,
             result.layout,
             who.org,
@@ -186,10 +219,11 @@ def convert_file(task: _ConvertTask) -> FileRecord:
             outputs=outputs,
         )
     except PlandiffError as e:
-        return FileRecord(task.rel, task.sha256, status="failed", error=str(e), seconds=round(time.perf_counter() - t0, 3))
+        return failed(str(e))
+    except OSError as e:
+        return failed(str(UnreadableFileError(task.source, e.strerror or str(e))))
     except Exception as e:  # one broken file must not end the batch
-        msg = f"{task.source}: unexpected error while reading ({type(e).__name__}: {e})"
-        return FileRecord(task.rel, task.sha256, status="failed", error=msg, seconds=round(time.perf_counter() - t0, 3))
+        return failed(f"{display_name(task.source)}: unexpected error while reading ({type(e).__name__}: {display_name(str(e))})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +231,9 @@ class _CompareTask:
     record: ComparisonRecord
     out: str
     formats: tuple[str, ...]
+    old_json: str
+    new_json: str
+    report: ReportConfig
 
 
 def load_extraction(path: Path) -> ExtractResult:
@@ -214,71 +251,54 @@ def compare_pair(task: _CompareTask) -> ComparisonRecord:
     rec = task.record
     out = Path(task.out)
     try:
-        old, new = load_extraction(out / _outputs_for(rec.old)[0]), load_extraction(out / _outputs_for(rec.new)[0])
+        old, new = load_extraction(out / task.old_json), load_extraction(out / task.new_json)
         comparison = compare_plans(old, new, kind="branch" if rec.pairing == "hq" else "years")
         outputs = tuple(f"comparisons/{rec.name}{by_name('compare', fmt).extension}" for fmt in task.formats)
-        write_compare(comparison, [out / rel for rel in outputs])
+        write_compare(comparison, [out / rel for rel in outputs], report=task.report)
         return replace(rec, status="ok", summary=comparison.summary, outputs=outputs, seconds=round(time.perf_counter() - t0, 3))
     except Exception as e:
         return replace(rec, status="failed", error=f"{rec.name}: {type(e).__name__}: {e}", seconds=round(time.perf_counter() - t0, 3))
 
 
-def _file_crashed(task: _ConvertTask, error: BaseException) -> FileRecord:
-    return FileRecord(task.rel, task.sha256, status="failed", error=f"{task.source}: the worker reading it died ({type(error).__name__})")
+_NOT_AGAIN = "it is not tried again until it changes (--force tries it now)"
 
 
-def _comparison_crashed(task: _CompareTask, error: BaseException) -> ComparisonRecord:
-    return replace(task.record, status="failed", error=f"{task.record.name}: the worker died ({type(error).__name__})")
+def _file_crashed(task: _ConvertTask, how: str) -> FileRecord:
+    error = f"{display_name(task.source)}: the reader crashed on this file ({how}, twice); {_NOT_AGAIN}"
+    return FileRecord(task.rel, task.sha256, status="failed", error=error, worker_died=True)
+
+
+def _file_timed_out(task: _ConvertTask, seconds: float) -> FileRecord:
+    error = f"{display_name(task.source)}: reading took longer than {seconds:g} s and was stopped; {_NOT_AGAIN}"
+    return FileRecord(task.rel, task.sha256, status="failed", error=error, worker_died=True, seconds=seconds)
+
+
+def _comparison_crashed(task: _CompareTask, how: str) -> ComparisonRecord:
+    return replace(task.record, status="failed", error=f"{task.record.name}: the worker died ({how})")
 
 
 # -- running tasks: local processes or a Dask cluster ---------------------------------
 
 
-def _run(fn: Callable[[T], R], tasks: list[T], config: BatchConfig, on_crash: Callable[[T, BaseException], R]) -> Iterator[R]:
-    """Results in completion order.  Ctrl-C cancels what has not started.
-
-    A task whose worker process dies (a crash inside a PDF library) is
-    reported through ``on_crash``; the other tasks of the broken pool are run
-    again, one worker each, so one bad file never costs the others.
-    """
+def _run(
+    fn: Callable[[T], R],
+    tasks: list[T],
+    config: BatchConfig,
+    on_crash: Callable[[T, str], R],
+    on_timeout: Callable[[T, float], R] | None = None,
+    timeout: float | None = None,
+) -> Iterator[R]:
+    """Results in completion order, each task in a worker process that may die (see :mod:`pipeline.workers`)."""
     if not tasks:
         return
     if config.scheduler:
         yield from _run_dask(fn, tasks, config.scheduler, on_crash)
         return
-    jobs = min(config.jobs or os.cpu_count() or 1, len(tasks))
-    if jobs == 1:
-        for t in tasks:
-            yield fn(t)
-        return
-    retry: list[T] = []
-    yield from _pool(fn, tasks, jobs, on_crash, retry)
-    for t in retry:
-        yield from _pool(fn, [t], 1, on_crash, None)
+    jobs = config.jobs or os.cpu_count() or 1
+    yield from run_isolated(fn, tasks, jobs=jobs, on_crash=on_crash, on_timeout=on_timeout, timeout=timeout)
 
 
-def _pool(fn: Callable[[T], R], tasks: list[T], jobs: int, on_crash: Callable[[T, BaseException], R], retry: list[T] | None) -> Iterator[R]:
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"))
-    try:
-        futures: dict[Future[R], T] = {pool.submit(fn, t): t for t in tasks}
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                try:
-                    yield fut.result()
-                except BrokenProcessPool as e:
-                    if retry is None:
-                        yield on_crash(futures[fut], e)
-                    else:
-                        retry.append(futures[fut])
-                except Exception as e:
-                    yield on_crash(futures[fut], e)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _run_dask(fn: Callable[[T], R], tasks: list[T], scheduler: str, on_crash: Callable[[T, BaseException], R]) -> Iterator[R]:
+def _run_dask(fn: Callable[[T], R], tasks: list[T], scheduler: str, on_crash: Callable[[T, str], R]) -> Iterator[R]:
     try:
         from distributed import Client, as_completed
     except ImportError as e:
@@ -291,7 +311,7 @@ def _run_dask(fn: Callable[[T], R], tasks: list[T], scheduler: str, on_crash: Ca
                 try:
                     yield fut.result()
                 except Exception as e:
-                    yield on_crash(task_of[fut.key], e)
+                    yield on_crash(task_of[fut.key], f"{type(e).__name__}: {e}")
         finally:
             client.cancel(futures)
 
@@ -300,9 +320,31 @@ def _run_dask(fn: Callable[[T], R], tasks: list[T], scheduler: str, on_crash: Ca
 
 
 def _remove_stale_temp_files(out: Path) -> None:
-    """A killed run can leave write_atomic's temporary files; the real files are intact."""
+    """A killed run can leave write_atomic's temporary files; the real files are intact (called under the lock)."""
     for tmp in out.rglob(".*.tmp"):
         tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """Hold the output directory for this batch; a second batch on it is refused, not interleaved."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    try:
+        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise OutputDirectoryError(out, e.strerror or str(e)) from e
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputInUseError(out) from None
+        yield
+    finally:
+        os.close(fd)  # releases the lock; a killed batch releases it too
 
 
 def _previous(out: Path) -> tuple[dict[str, FileRecord], dict[str, ComparisonRecord]]:
@@ -348,33 +390,27 @@ def write_manifest(result: BatchResult) -> None:
         "reports": [asdict(r) for r in sorted(result.reports, key=lambda r: (r.kind, r.name))],
         "conflicts": [asdict(c) for c in find_conflicts(files)],
     }
-    write_atomic(result.out / "manifest.json", json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    write_atomic(result.out / "manifest.json", json_text(json.dumps(data, ensure_ascii=False, indent=1)) + "\n")
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
     for r in files:
         w.writerow(
             [
-                r.file,
+                csv_safe(display_name(r.file)),
                 r.sha256,
                 r.pages if r.pages is not None else "",
-                r.layout,
-                r.organisation,
+                csv_safe(r.layout),
+                csv_safe(r.organisation),
                 r.organisation_source,
-                r.year,
-                r.kind,
+                csv_safe(r.year),
+                csv_safe(r.kind),
                 r.status,
-                r.error,
+                csv_safe(display_name(r.error)),
                 r.seconds,
             ]
         )
     write_atomic(result.out / "manifest.csv", buf.getvalue().encode("utf-8-sig"))
-
-
-def find_pdfs(archive: Path, out: Path) -> list[Path]:
-    """Every PDF below the archive (any case of .pdf), outside the output directory."""
-    out_abs = out.resolve()
-    return sorted(p for p in archive.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file() and out_abs not in p.resolve().parents)
 
 
 @dataclass(frozen=True, slots=True)
@@ -418,7 +454,7 @@ def _pairs(old: list[FileRecord], new: list[FileRecord]) -> list[tuple[FileRecor
 
 def _name(base: str, old: FileRecord, new: FileRecord, firsts: tuple[FileRecord, FileRecord]) -> str:
     """The comparison's name; a pairing that involves a second plan of a year adds that plan's file name."""
-    extra = [Path(r.file).stem for r, first in zip((old, new), firsts, strict=True) if r is not first]
+    extra = [safe_path(Path(r.file).stem) for r, first in zip((old, new), firsts, strict=True) if r is not first]
     return "_".join([base, *extra])
 
 
@@ -465,8 +501,11 @@ def run_batch(
     archive, out = Path(archive), Path(out)
     if not archive.is_dir():
         raise ArchiveError(archive, N_("not a directory"))
-    pdfs = find_pdfs(archive, out)
-    if not pdfs:
+    there, here = archive.resolve(), out.resolve()
+    if here == there or here in there.parents:
+        raise OutputPlaceError(out, f"archive {archive}")
+    entries = scan_archive(archive, out)
+    if not entries:
         raise ArchiveError(archive, N_("no PDF files below it"))
     if out.exists() and not out.is_dir():
         raise OutputDirectoryError(out, N_("a file of that name exists"))
@@ -476,33 +515,57 @@ def run_batch(
         raise OutputDirectoryError(out, e.strerror or str(e)) from e
     if not os.access(out, os.W_OK | os.X_OK):
         raise OutputDirectoryError(out, N_("permission denied"))
+    with _locked(out):
+        return _run_locked(archive, out, entries, config, on_file)
+
+
+def _unchanged(old: FileRecord, sha: str, outputs: tuple[str, ...], out: Path, config: BatchConfig) -> bool:
+    return (
+        not config.force
+        and old.sha256 == sha
+        and old.tool_version == __version__
+        and (
+            old.worker_died  # the reader died on these bytes: not again
+            or (old.status in ("ok", "skipped") and old.outputs == outputs and all((out / o).exists() for o in outputs))
+        )
+    )
+
+
+def _run_locked(
+    archive: Path, out: Path, entries: list[Entry], config: BatchConfig, on_file: Callable[[FileRecord], None] | None
+) -> BatchResult:
     _remove_stale_temp_files(out)
     prev_files, prev_comps = _previous(out)
     result = BatchResult(archive, out, [], [])
+    names = assign_outputs((e.rel for e in entries if not e.problem), _extensions(), reserved=RESERVED)
     tasks: list[_ConvertTask] = []
-    for pdf in pdfs:
-        rel = pdf.relative_to(archive).as_posix()
-        sha = _sha256(pdf)
-        old = prev_files.get(rel)
-        if (
-            not config.force
-            and old is not None
-            and old.status in ("ok", "skipped")
-            and old.sha256 == sha
-            and old.tool_version == __version__
-            and all((out / o).exists() for o in old.outputs)
-        ):
-            result.files.append(replace(old, status="skipped", seconds=0.0))
+    for entry in entries:
+        if entry.problem:
+            status, error = ("failed", f"{display_name(str(entry.path))}: {entry.problem}") if entry.failed else ("skipped", entry.problem)
+            result.files.append(FileRecord(entry.rel, "", status=status, error=error))
             continue
-        tasks.append(_ConvertTask(str(pdf), rel, str(out), sha, config.extract))
+        try:
+            sha = _sha256(entry.path)
+        except OSError as e:
+            error = str(UnreadableFileError(entry.path, e.strerror or str(e)))
+            result.files.append(FileRecord(entry.rel, "", status="failed", error=error))
+            continue
+        old = prev_files.get(entry.rel)
+        if old is not None and _unchanged(old, sha, names[entry.rel], out, config):
+            result.files.append(replace(old, status="failed" if old.worker_died else "skipped", seconds=0.0))
+            continue
+        tasks.append(_ConvertTask(str(entry.path), entry.rel, str(out), sha, config.extract, names[entry.rel]))
     log.debug(
         _("{archive}: {pdfs} PDF files, {todo} to convert, {skipped} unchanged").format(
-            archive=archive, pdfs=len(pdfs), todo=len(tasks), skipped=len(result.files)
+            archive=archive, pdfs=len(entries), todo=len(tasks), skipped=len(result.files)
         )
     )
     progress = Progress(len(tasks), enabled=_progress_enabled(config))
+    budget = config.extract.time_budget
+    # the extraction stops itself at its budget; the kill is for a page stuck inside the PDF library
+    kill_after = None if budget is None else budget * 1.5 + 30
     try:
-        for rec in _run(convert_file, tasks, config, _file_crashed):
+        for rec in _run(convert_file, tasks, config, _file_crashed, _file_timed_out, kill_after):
             result.files.append(rec)
             write_manifest(result)  # after every file: a kill loses at most the files in flight
             progress.update(rec.pages)
@@ -527,6 +590,8 @@ def _progress_enabled(config: BatchConfig) -> bool:
 
 def _compare_all(result: BatchResult, prev: dict[str, ComparisonRecord], config: BatchConfig) -> None:
     todo: list[_CompareTask] = []
+    json_of = {r.file: r.outputs[0] for r in result.files if r.outputs}
+    report = ReportConfig(timestamp=config.timestamp)
     for rec in plan_comparisons(result.files):
         old = prev.get(rec.name)
         if (
@@ -539,7 +604,7 @@ def _compare_all(result: BatchResult, prev: dict[str, ComparisonRecord], config:
         ):
             result.comparisons.append(replace(old, status="skipped", seconds=0.0))
             continue
-        todo.append(_CompareTask(rec, str(result.out), config.formats))
+        todo.append(_CompareTask(rec, str(result.out), config.formats, json_of[rec.old], json_of[rec.new], report))
     log.debug(_("{todo} comparisons to write, {skipped} unchanged").format(todo=len(todo), skipped=len(result.comparisons)))
     progress = Progress(len(todo), enabled=_progress_enabled(config), label=N_("comparisons"), count_pages=False)
     try:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 
-from .batch import BatchConfig, BatchResult, _outputs_for, _run, chosen_plans, hq_name, load_extraction, year_name
+from .batch import BatchConfig, BatchResult, _run, chosen_plans, hq_name, load_extraction, year_name
 from .model import Comparison, PlanInfo
 from .output import write_atomic
 
@@ -44,15 +44,16 @@ class _Task:
     plans: tuple[PlanInfo, ...]  # a matrix: HQ then the branches; a history: oldest first
     comparisons: tuple[str, ...]  # names under comparisons/: HQ → each branch, or year → next year ("" when not consecutive)
     stored: tuple[bool, ...]  # whether each comparison's JSON is there to reuse
+    jsons: tuple[str, ...]  # each plan's extraction JSON under the output directory (the manifest's outputs[0])
     links: tuple[str | None, ...] = ()
 
 
-def _comparison(out: Path, name: str, stored: bool, old: PlanInfo, new: PlanInfo) -> Comparison:
+def _comparison(out: Path, name: str, stored: bool, old_json: str, new_json: str) -> Comparison:
     from .api import compare_plans
 
     if stored:
         return Comparison.from_dict(json.loads((out / "comparisons" / f"{name}.json").read_text(encoding="utf-8")))
-    return compare_plans(load_extraction(out / _outputs_for(old.source)[0]), load_extraction(out / _outputs_for(new.source)[0]))
+    return compare_plans(load_extraction(out / old_json), load_extraction(out / new_json))
 
 
 def build_report(task: _Task) -> NwayRecord:
@@ -67,13 +68,14 @@ def build_report(task: _Task) -> NwayRecord:
     try:
         data: dict[str, str | bytes]
         if rec.kind == "matrix":
-            comparisons = [_comparison(out, n, s, plans[0], b) for n, s, b in zip(task.comparisons, task.stored, plans[1:], strict=True)]
+            jsons = task.jsons
+            comparisons = [_comparison(out, n, s, jsons[0], b) for n, s, b in zip(task.comparisons, task.stored, jsons[1:], strict=True)]
             m = build_matrix(plans[0], plans[1:], comparisons)
             data = {fmt: render_matrix(m, fmt, links=task.links, timestamp=False) for fmt in task.formats}
         else:
-            docs = [(p, load_extraction(out / _outputs_for(p.source)[0]).documents[0]) for p in plans]
+            docs = [(p, load_extraction(out / j).documents[0]) for p, j in zip(plans, task.jsons, strict=True)]
             steps = [
-                _comparison(out, n, s, plans[k], plans[k + 1]) if n else None
+                _comparison(out, n, s, task.jsons[k], task.jsons[k + 1]) if n else None
                 for k, (n, s) in enumerate(zip(task.comparisons, task.stored, strict=True))
             ]
             h = build_history(docs, comparisons=steps)
@@ -86,8 +88,8 @@ def build_report(task: _Task) -> NwayRecord:
         return replace(rec, status="failed", error=f"{rec.name}: {type(e).__name__}: {e}", seconds=round(time.perf_counter() - t0, 3))
 
 
-def _crashed(task: _Task, error: BaseException) -> NwayRecord:
-    return replace(task.record, status="failed", error=f"{task.record.name}: the worker died ({type(error).__name__})")
+def _crashed(task: _Task, how: str) -> NwayRecord:
+    return replace(task.record, status="failed", error=f"{task.record.name}: the worker died ({how})")
 
 
 def plan_reports(result: BatchResult, config: BatchConfig) -> list[_Task]:
@@ -114,7 +116,8 @@ def plan_reports(result: BatchResult, config: BatchConfig) -> list[_Task]:
         plans = (info("本部", year), *(info(org, year) for org in branches))
         names = tuple(hq_name(org, year) for org in branches)
         rec = NwayRecord(f"R{year}", "matrix", "本部", (plans[0].year,), tuple(p.source for p in plans))
-        tasks.append(_Task(rec, str(result.out), formats, plans, names, tuple(map(stored, names)), tuple(map(link, names))))
+        jsons = tuple(chosen[(org, year)].outputs[0] for org in ("本部", *branches))
+        tasks.append(_Task(rec, str(result.out), formats, plans, names, tuple(map(stored, names)), jsons, tuple(map(link, names))))
     for org in sorted({org for org, _ in chosen}):
         years = sorted(y for o, y in chosen if o == org)
         if len(years) < MIN_HISTORY_YEARS:
@@ -122,7 +125,8 @@ def plan_reports(result: BatchResult, config: BatchConfig) -> list[_Task]:
         plans = tuple(info(org, y) for y in years)
         names = tuple(year_name(org, b) if b == a + 1 else "" for a, b in pairwise(years))
         rec = NwayRecord(org, "history", org, tuple(p.year for p in plans), tuple(p.source for p in plans))
-        tasks.append(_Task(rec, str(result.out), formats, plans, names, tuple(map(stored, names))))
+        jsons = tuple(chosen[(org, y)].outputs[0] for y in years)
+        tasks.append(_Task(rec, str(result.out), formats, plans, names, tuple(map(stored, names)), jsons))
     return tasks
 
 

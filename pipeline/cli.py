@@ -18,6 +18,8 @@ from . import __version__, api, nway
 from .batch import BatchConfig, run_batch
 from .exceptions import ConfigError, PlandiffError
 from .i18n import N_, _
+from .logs import route_library_logs
+from .output import utf8
 
 log = logging.getLogger("plandiff")
 
@@ -52,14 +54,21 @@ def _emit(
     """Write every -o file (format from its extension unless --format), or stdout."""
     if not args.output:
         data = render(formats.for_stdout(subject, args.format, terminal=sys.stdout.isatty()))
-        if isinstance(data, bytes):
-            sys.stdout.buffer.write(data)
-        else:
-            sys.stdout.write(data)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data if isinstance(data, bytes) else utf8(data))
+        sys.stdout.flush()
         return
     write(args.output, args.format)
     for out in args.output:
         log.info(_("wrote {file}").format(file=out))
+
+
+_REPLACED = {
+    "docx": "character(s) XML cannot hold written as U+FFFD",
+    "redline": "character(s) XML cannot hold written as U+FFFD",
+    "xlsx": "character(s) XML cannot hold written as U+FFFD",
+    "html": "invisible character(s) (bidi controls, zero-width) written out as [U+XXXX]",
+}
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -110,6 +119,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
         progress=_progress(args),
         kind=args.kind,
     )
+    for out, f in zip(args.output or (), api.check_outputs("compare", args.output or (), args.format), strict=True):
+        n = api.replaced_characters(comparison, f.name)
+        if n:
+            log.warning("%s: %d %s", out, n, _REPLACED[f.name])
     _emit(
         args,
         "compare",
@@ -189,6 +202,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         formats=tuple(args.report_format or ("html", "json")),
         extract=_extract_config(args),
         progress=_progress(args),
+        timestamp=not args.no_timestamp,
     )
     result = run_batch(args.archive, args.output, config=config)
     for rec in sorted(result.failed, key=lambda r: r.error):
@@ -284,6 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--report-format", action="append", choices=formats.names("compare"), help="comparison report formats (default: html and json)"
     )
     bp.add_argument("--force", action="store_true", help="redo files that did not change")
+    bp.add_argument("--no-timestamp", action="store_true", help="no creation time in the comparison reports (byte-identical reruns)")
     bp.add_argument("--scheduler", help="run on a Dask cluster, e.g. tcp://host:8786 (pip install 'plandiff[dask]')")
     return ap
 
@@ -311,6 +326,7 @@ def _setup_logging(args: argparse.Namespace) -> None:
     log.handlers[:] = [handler]
     log.propagate = False
     log.setLevel(logging.ERROR if args.quiet else logging.DEBUG if args.verbose else logging.INFO)
+    route_library_logs(handler if args.verbose else None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .i18n import N_, _
+from .names import display_name
 
 
 class PlandiffError(Exception):
@@ -29,7 +30,7 @@ class PlandiffError(Exception):
             msg = _("{reason} ({detail})").format(reason=msg, detail=_(detail))
         if self.advice:
             msg = _("{message}; {advice}").format(message=msg, advice=_(self.advice).format(**fields))
-        msg = f"{self.path}: {msg}"
+        msg = f"{display_name(self.path)}: {msg}"  # one line, whatever the name holds
         super().__init__(msg)
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
@@ -45,6 +46,11 @@ class NotAPdfError(PlandiffError):
 class MissingFileError(PlandiffError):
     reason = N_("no such file")
     advice = N_("check the path and the file name")
+
+
+class UnreadableFileError(PlandiffError):
+    reason = N_("cannot be read")
+    advice = N_("check that the file exists and that you may read it")
 
 
 class EncryptedPdfError(PlandiffError):
@@ -75,6 +81,26 @@ class GarbledTextError(PlandiffError):
 class TooLargeError(PlandiffError):
     reason = N_("the PDF is larger than the configured limit")
     advice = N_("raise --max-pages / max_pages, or split the file")
+
+
+class TooComplexError(PlandiffError):
+    reason = N_("page too complex")
+    advice = N_("check the file (a real plan is far below these limits); the limits are fields of ExtractConfig")
+
+
+class TooLargeDecompressedError(PlandiffError):
+    reason = N_("too large when decompressed")
+    advice = N_("check the file (a real plan is far below this limit); the limit is ExtractConfig.max_decompressed")
+
+
+class OutputPlaceError(PlandiffError):
+    reason = N_("the output directory is the archive or holds it")
+    advice = N_("pass an -o outside the archive (a folder inside it is left out of the walk)")
+
+
+class OutputInUseError(PlandiffError):
+    reason = N_("the output directory is in use by another plandiff batch")
+    advice = N_("wait for it to finish, or pass another -o")
 
 
 class InputFormatError(PlandiffError):

@@ -21,6 +21,11 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~mask
 
 
+def utf8(text: str) -> bytes:
+    """UTF-8 bytes of any text: a lone surrogate (a stray byte of a name, half a pair from a PDF) written as ``\\udcXX``."""
+    return text.encode("utf-8", "backslashreplace")
+
+
 def check_writable(path: str | Path) -> None:
     """Refuse, before any work, a destination that cannot be written (a directory, a file as parent, no permission)."""
     target = Path(path)
@@ -68,7 +73,7 @@ def write_all_atomic(items: Sequence[tuple[str | Path, str | bytes]]) -> None:
             target = Path(path)
             if target.is_dir():
                 raise OutputIsDirectoryError(target)
-            done.append((_temporary(target, data.encode("utf-8") if isinstance(data, str) else data), target))
+            done.append((_temporary(target, utf8(data) if isinstance(data, str) else data), target))
         for tmp, target in done:
             try:
                 os.replace(tmp, target)

@@ -28,6 +28,7 @@ from docx.text.run import Run
 from pipeline.model import Comparison
 
 from .ooxml import stable_zip
+from .safetext import map_text, xml_safe
 from .view import Cell, Mark, ReportConfig, ReportView, build_view
 
 _FIXED = datetime(2000, 1, 1)
@@ -116,7 +117,7 @@ def _legend(doc: DocxDocument, view: ReportView) -> None:
 
 def comparison_docx(comparison: Comparison, config: ReportConfig | None = None) -> bytes:
     """A Word document holding the comparison table."""
-    view = build_view(comparison, config)
+    view = map_text(build_view(comparison, config), xml_safe)  # characters XML cannot hold become U+FFFD
     doc = new_docx()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE

@@ -11,6 +11,7 @@ from pipeline.model import History, Series
 from .frames import parse_number
 from .html import environment
 from .matrix_view import block_text
+from .safetext import map_text, visible
 
 _W, _H, _PAD = 360, 130, 28
 
@@ -49,6 +50,7 @@ def svg_chart(years: Sequence[str], values: Sequence[float | None], unit: str) -
 
 
 def history_html(h: History, *, title: str | None = None) -> str:
+    h = map_text(h, visible)  # bidi overrides, zero-width characters shown, not obeyed
     org = h.documents[-1].organisation if h.documents else ""
     return (
         environment()

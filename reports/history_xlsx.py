@@ -15,6 +15,7 @@ from pipeline.model import History, Series
 from .history_html import series_numbers
 from .matrix_view import block_text
 from .ooxml import workbook_bytes
+from .safetext import map_text, xml_safe
 
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
@@ -50,6 +51,7 @@ def _series_sheet(ws: Worksheet, h: History, series: tuple[Series, ...], *, char
 
 
 def history_xlsx(h: History, *, timestamp: bool = True, now: datetime | None = None) -> bytes:
+    h = map_text(h, xml_safe)  # openpyxl refuses control characters
     wb = Workbook()
     ws = wb.active
     assert ws is not None

@@ -8,14 +8,16 @@ import jinja2
 from markupsafe import Markup
 
 from pipeline.model import Comparison
+from pipeline.names import display_name, url_path
 
+from .safetext import map_text, visible
 from .view import ReportConfig, build_view
 
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """Templates are package data; autoescaped, strict: text from a PDF is data, never markup."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("reports", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -23,6 +25,9 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["urlpath"] = url_path  # links from file names: percent-encoded, never a scheme
+    env.filters["shown"] = lambda name: visible(display_name(name))  # names not UTF-8, or holding control or bidi characters
+    return env
 
 
 def css_string(text: str) -> Markup:
@@ -37,7 +42,7 @@ def css_string(text: str) -> Markup:
 
 def comparison_html(comparison: Comparison, config: ReportConfig | None = None) -> str:
     """A self-contained page: summary, legend, view switches and the side-by-side table; A4 landscape in print."""
-    view = build_view(comparison, config)
+    view = map_text(build_view(comparison, config), visible)  # bidi overrides, zero-width characters shown, not obeyed
     return (
         environment()
         .get_template("report.html")

@@ -6,10 +6,11 @@ import json
 from typing import Any
 
 from pipeline.model import Comparison, ExtractResult, History, Matrix
+from pipeline.names import json_text
 
 
 def _dump(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return json_text(json.dumps(data, ensure_ascii=False, indent=1)) + "\n"  # a lone surrogate as \udcXX, valid UTF-8
 
 
 def extract_json(result: ExtractResult) -> str:

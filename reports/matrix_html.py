@@ -8,10 +8,12 @@ from pipeline.model import Matrix
 
 from .html import environment
 from .matrix_view import MATRIX_COLOURS, MATRIX_JA, MATRIX_MEANING, block_text, cell_note, row_sections, summary_lines
+from .safetext import map_text, visible
 
 
 def matrix_html(m: Matrix, *, links: Sequence[str | None] | None = None, title: str | None = None) -> str:
     """``links[k]`` is the URL of branch ``k``'s 対照表 (HQ → branch); each cell links to its row there."""
+    m = map_text(m, visible)  # bidi overrides, zero-width characters shown, not obeyed
     return (
         environment()
         .get_template("matrix.html")

@@ -14,6 +14,7 @@ from pipeline.model import MATRIX_STATUSES, Matrix
 
 from .matrix_view import MATRIX_COLOURS, MATRIX_JA, MATRIX_MEANING, block_text, cell_note, own_branch, row_sections, summary_lines
 from .ooxml import workbook_bytes
+from .safetext import map_text, xml_safe
 
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -105,6 +106,7 @@ def _branch_sheet(ws: Worksheet, m: Matrix, k: int, sections: list[str]) -> None
 
 def matrix_xlsx(m: Matrix, *, timestamp: bool = True, now: datetime | None = None) -> bytes:
     """``matrix`` (frozen headers, filters, a colour per status, a legend), ``summary``, then one sheet per branch."""
+    m = map_text(m, xml_safe)  # openpyxl refuses control characters
     wb = Workbook()
     ws = wb.active
     assert ws is not None

@@ -36,8 +36,18 @@ def stable_zip(data: bytes, *, modified: datetime | None = None) -> bytes:
 _FIXED = datetime(2000, 1, 1)
 
 
+def strings_not_formulas(wb: Any) -> None:
+    """Every cell openpyxl took for a formula (text starting with ``=``) made a string cell: plandiff writes no formulas."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
 def workbook_bytes(wb: Any, *, timestamp: bool = True, now: datetime | None = None) -> bytes:
     """An openpyxl workbook saved by plandiff: created now (or at a fixed time without ``timestamp``), same bytes on rerun."""
+    strings_not_formulas(wb)
     stamp = (now or (datetime.now() if timestamp else _FIXED)).replace(tzinfo=None)
     wb.properties.created = stamp
     wb.properties.creator = "plandiff"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from pipeline.model import Block, Document, ExtractResult
+from pipeline.names import display_name
 
 from .mdtext import md_escape
 
@@ -45,5 +48,7 @@ def document_markdown(doc: Document) -> str:
 
 def extract_markdown(result: ExtractResult) -> str:
     """The whole extraction: one outline per document."""
-    head = f"<!-- plandiff extract: {result.source}, {result.pages} pages, layout {result.layout} -->\n\n"
+    # "--" escaped: no file name can close the comment ("-->") and put markup in the outline
+    source = re.sub(r"-(?=-)", r"-\\", display_name(result.source))
+    head = f"<!-- plandiff extract: {source}, {result.pages} pages, layout {result.layout} -->\n\n"
     return head + "\n".join(document_markdown(d) for d in result.documents)

@@ -25,6 +25,7 @@ from diffing.tablediff import matched_cells
 from pipeline.model import Block, CompareRow, Comparison, normalize_text
 
 from .ooxml import stable_zip
+from .safetext import map_text, xml_safe
 from .view import ReportConfig
 
 AUTHOR = "plandiff"
@@ -176,6 +177,7 @@ def _table_cells(entry: _Entry) -> list[tuple[str, list[list[Piece]]]]:
 
 def comparison_redline(comparison: Comparison, config: ReportConfig | None = None) -> bytes:
     """A .docx of the new plan with every change against the old one as a tracked revision."""
+    comparison = map_text(comparison, xml_safe)  # lxml refuses control characters
     config = config or ReportConfig()
     date = config.now or (datetime.now(UTC) if config.timestamp else _FIXED)
     rev = _Revisions(date)

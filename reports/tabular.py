@@ -20,7 +20,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.model import Comparison
 
-from .ooxml import stable_zip
+from .ooxml import stable_zip, strings_not_formulas
+from .safetext import csv_safe, map_text, xml_safe
 from .view import KIND_JA, Cell, ReportConfig, ReportView, ViewRow, build_view
 
 #: the columns, 新 before 旧 as in the other reports (``old_left`` puts 旧 first)
@@ -72,8 +73,9 @@ def comparison_frame(comparison: Comparison, config: ReportConfig | None = None)
 
 
 def comparison_csv(comparison: Comparison, config: ReportConfig | None = None) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens the Japanese text correctly."""
-    return comparison_frame(comparison, config).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    """UTF-8 with a byte-order mark, so Excel opens the Japanese text correctly; no cell is a formula."""
+    df = comparison_frame(comparison, config).map(lambda v: csv_safe(v) if isinstance(v, str) else v)
+    return df.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
 
 
 def _rich(cell: Cell, *, strike: bool) -> CellRichText | str:
@@ -104,8 +106,12 @@ def _print_setup(ws: Worksheet, title: str) -> None:
 
 
 def comparison_xlsx(comparison: Comparison, config: ReportConfig | None = None) -> bytes:
-    """An Excel sheet with a frozen, filterable, bold and filled header row and wrapped text columns."""
-    view = build_view(comparison, config)
+    """An Excel sheet with a frozen, filterable, bold and filled header row and wrapped text columns.
+
+    Every text cell is a string cell, never a formula; characters XML cannot
+    hold become U+FFFD.
+    """
+    view = map_text(build_view(comparison, config), xml_safe)
     df = _frame(view)
     names = list(df.columns)
     buf = io.BytesIO()
@@ -133,6 +139,7 @@ def comparison_xlsx(comparison: Comparison, config: ReportConfig | None = None) 
                 elif name == "旧" and r.status != "added":
                     cell.value = _rich(r.old, strike=strike)
         _print_setup(ws, view.title)
+        strings_not_formulas(xw.book)
         stamp = (config.now if config and config.now else (datetime.now() if (config is None or config.timestamp) else _FIXED)).replace(
             tzinfo=None
         )

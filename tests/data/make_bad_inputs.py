@@ -123,5 +123,42 @@ def markup_plans() -> None:
         ms.render_plan(HERE.parent / f"markup-{year}.plan.pdf", f"マークアップ試験 {year}", "試験支部", blocks)
 
 
+def damaged_page() -> None:
+    """Two pages, the second's page-tree entry not a dictionary: PDFium cannot load it ("Failed to load page")."""
+    text = b"BT /F1 12 Tf 72 720 Td (First page of the plan) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 2 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        stream(text),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"(not a page)",
+    ]
+    (HERE / "damaged-page.pdf").write_bytes(raw_pdf(objects))
+
+
+def bombs() -> None:
+    """Two small files built to exhaust a reader: form XObjects drawing each other 10 times over 7 levels
+    (10 million objects from 2 KB), and a content stream of 128 MB of spaces compressed to 128 KB."""
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >>%s >> >>"
+    head = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"]
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+    forms = []
+    for level in range(7):
+        last = level == 6
+        body = b"0 0 1 1 re f BT /F1 1 Tf (x) Tj ET" if last else b"/X0 Do " * 10
+        inner = "" if last else f" /XObject << /X0 {7 + level} 0 R >>"
+        forms.append(stream(body, f"/Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << /Font << /F1 5 0 R >>{inner} >> "))
+    content = stream(b"BT /F1 12 Tf 72 720 Td (Fan-out) Tj ET " + b"/X0 Do " * 10)
+    (HERE / "fanout-bomb.pdf").write_bytes(raw_pdf([*head, page % b" /XObject << /X0 6 0 R >>", content, font, *forms]))
+    z = zlib.compressobj(9)
+    body = z.compress(b"BT /F1 12 Tf 72 720 Td (Flate bomb) Tj ET ") + b"".join(z.compress(b" " * (1 << 20)) for _ in range(128))
+    body += z.flush()
+    bomb = f"<< /Length {len(body)} /Filter /FlateDecode >>\nstream\n".encode() + body + b"\nendstream"
+    (HERE / "flate-bomb.pdf").write_bytes(raw_pdf([*head, page % b"", bomb, font]))
+
+
 if __name__ == "__main__":
     main()
+    damaged_page()
+    bombs()
