@@ -204,3 +204,21 @@ def test_a_thin_glyph_keeps_the_height_of_its_line():
     blocks = api.extract(pdf).documents[0].blocks
     assert ("heading", "KPI一覧表") in [(b.kind, b.text) for b in blocks]
     assert any(b.kind == "paragraph" and "問い合わせには一度で分かる説明を心がける。" in b.text for b in blocks)
+
+
+def test_a_page_of_twenty_thousand_rectangles_reads_in_bounded_time(tmp_path):
+    """Grouping touching rules is near-linear (a spatial hash): this page took minutes when every pair was compared."""
+    import random
+    import time
+
+    rng = random.Random(1)
+    c = Canvas(str(tmp_path / "rects.pdf"), pagesize=A4)
+    for _ in range(20_000):
+        c.rect(rng.uniform(20, 560), rng.uniform(20, 800), rng.uniform(3, 30), rng.uniform(3, 30), stroke=1, fill=0)
+    c.setFont(FONT, 10.5)
+    c.drawString(72, 60, "以上")
+    c.save()
+    start = time.monotonic()
+    r = api.extract(tmp_path / "rects.pdf")
+    assert time.monotonic() - start < 60  # a ceiling against the quadratic case, not a speed target
+    assert any("以上" in b.text or any("以上" in cell for row in b.rows for cell in row) for b in r.documents[0].blocks)
