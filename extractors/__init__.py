@@ -27,10 +27,25 @@ from .config import ExtractConfig
 from .detect import detect_layout
 from .guard import check_content_limits, check_regular_file
 from .layouts import read_layout
+from .render import render_page_png
 from .sources import open_source
 from .textlayer import check_text_layer
 
-__all__ = ["ExtractConfig", "extract_pdf"]
+__all__ = ["ExtractConfig", "check_pdf", "extract_pdf", "render_page_png"]
+
+
+def check_pdf(path: str | Path, *, config: ExtractConfig | None = None) -> int:
+    """Open a PDF as :func:`extract_pdf` would, without reading its pages; its page count.
+
+    Raises the same errors for a file that is not a PDF, encrypted, damaged,
+    empty or over ``max_pages`` — a quick answer before the real work.
+    """
+    config = config or ExtractConfig()
+    src = open_source(path, max_pages=config.max_pages, source=config.source)
+    try:
+        return src.page_count
+    finally:
+        src.close()
 
 
 def extract_pdf(

@@ -216,6 +216,34 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 1 if result.failed else 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Start the local web application: compare, archive, search (Ctrl-C stops it).
+
+    It listens on 127.0.0.1 only; another --host makes it reachable from the
+    network, and it has no login.
+
+    example:
+      plandiff serve --open
+      plandiff serve --port 9000 --data ~/plandiff-data --archive-root /srv/plans
+    """
+    from pathlib import Path
+
+    from .serve import ServeConfig, serve
+
+    config = ServeConfig(
+        host=args.host,
+        port=args.port,
+        data=Path(args.data) if args.data else None,
+        max_upload_mb=args.max_upload_mb,
+        jobs=args.jobs,
+        archive_root=Path(args.archive_root) if args.archive_root else None,
+        scheduler=args.scheduler,
+        extract=_extract_config(args),
+    )
+    serve(config, open_browser=args.open)
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage mistakes as one line on stderr, like every other error."""
 
@@ -300,6 +328,16 @@ def build_parser() -> argparse.ArgumentParser:
     bp.add_argument("--force", action="store_true", help="redo files that did not change")
     bp.add_argument("--no-timestamp", action="store_true", help="no creation time in the comparison reports (byte-identical reruns)")
     bp.add_argument("--scheduler", help="run on a Dask cluster, e.g. tcp://host:8786 (pip install 'plandiff[dask]')")
+
+    sp = _command(sub, cmd_serve, "start the local web application (compare, archive, search)")
+    sp.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    sp.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    sp.add_argument("--data", help="directory for the database and uploaded files (default: the user's data directory)")
+    sp.add_argument("--open", action="store_true", help="open the page in the browser")
+    sp.add_argument("--max-upload-mb", type=float, default=50, help="refuse larger uploads (default 50)")
+    sp.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
+    sp.add_argument("--archive-root", help="the only folder tree a batch may read (default: the current directory)")
+    sp.add_argument("--scheduler", help="run batches on a Dask cluster, e.g. tcp://host:8786")
     return ap
 
 

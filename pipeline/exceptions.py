@@ -180,3 +180,13 @@ class ConfigError(PlandiffError, ValueError):
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return (type(self), (self.option, self.value, self.detail.replace("{", "{{").replace("}", "}}")))
+
+
+class UploadTooLargeError(PlandiffError):
+    reason = N_("the upload is larger than the server's limit")
+    advice = N_("split the file, or start plandiff serve with a larger --max-upload-mb")
+
+
+class RequestError(PlandiffError):
+    reason = N_("the request is incomplete or malformed")
+    advice = N_("send the fields the API documents (see the README's plandiff serve section)")

@@ -178,7 +178,7 @@ class ReportView:
     runs: list[Run] = field(default_factory=list)
 
 
-def _heading_paths(blocks: Sequence[Block]) -> list[tuple[str, ...]]:
+def heading_paths(blocks: Sequence[Block]) -> list[tuple[str, ...]]:
     """For each block, the headings above it (a heading's path ends with itself)."""
     stack: list[tuple[int, str]] = []
     out: list[tuple[str, ...]] = []
@@ -302,8 +302,8 @@ def build_view(comparison: Comparison, config: ReportConfig | None = None) -> Re
     config = config or ReportConfig()
     c = comparison
     wording = WORDING[c.kind]
-    paths_new = _heading_paths(c.new.blocks)
-    paths_old = _heading_paths(c.old.blocks)
+    paths_new = heading_paths(c.new.blocks)
+    paths_old = heading_paths(c.old.blocks)
     rows: list[ViewRow] = []
     for k, r in enumerate(c.rows):
         new_path = paths_new[r.new_index] if r.new_index is not None else ()

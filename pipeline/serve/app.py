@@ -1,0 +1,114 @@
+"""The ASGI application and the server: Starlette routes on uvicorn."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import shutil
+import sys
+import threading
+import time
+import webbrowser
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from pipeline.exceptions import PlandiffError
+
+from . import api, messages, pages
+from .config import ServeConfig
+from .jobs import Jobs
+from .security import Guard
+from .storage import Store
+
+log = logging.getLogger("plandiff.serve")
+HTTP_JA = {404: "見つかりません", 405: "この操作はできません"}
+
+
+def _clean_tmp(store: Store) -> None:
+    """Uploads and batch folders a killed server left behind."""
+    for p in store.tmp.iterdir():
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+
+
+def create_app(config: ServeConfig) -> Starlette:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        store = Store(config.data_dir)
+        _clean_tmp(store)
+        app.state.config, app.state.store = config, store
+        app.state.jobs = jobs = Jobs(store, config)
+        jobs.start()
+        try:
+            yield
+        finally:
+            await jobs.shutdown()
+
+    async def plandiff_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, PlandiffError)
+        return api.error_response(exc)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        message = HTTP_JA.get(exc.status_code, "エラー")
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": exc.detail, "message": message}, status_code=exc.status_code)
+        return pages.page("error.html", status=exc.status_code, nav="", message=message)
+
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        return JSONResponse(messages.INTERNAL, status_code=500)
+
+    routes = [*api.ROUTES, *pages.ROUTES, Mount("/static", StaticFiles(packages=[("pipeline.serve", "static")]), name="static")]
+    return Starlette(
+        routes=routes,
+        middleware=[Middleware(Guard, local_only=config.local_only, bound=config.host)],
+        exception_handlers={PlandiffError: plandiff_error, HTTPException: http_error, Exception: internal_error},
+        lifespan=lifespan,
+    )
+
+
+def url_of(config: ServeConfig) -> str:
+    host = f"[{config.host}]" if ":" in config.host else config.host
+    return f"http://{host}:{config.port}/"
+
+
+def serve(config: ServeConfig, *, open_browser: bool = False) -> None:
+    """Run the server until Ctrl-C or SIGTERM; running jobs finish or are marked interrupted."""
+    import uvicorn
+
+    if not config.local_only:
+        log.warning("warning: listening on %s: this service has no login; anyone who can reach it can use it", config.host)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(config),
+            host=config.host,
+            port=config.port,
+            log_level="warning",
+            access_log=False,
+            timeout_graceful_shutdown=10,
+            lifespan="on",
+        )
+    )
+    url = url_of(config)
+
+    def announce() -> None:
+        while not server.started and not server.should_exit:
+            time.sleep(0.05)
+        if server.started:
+            log.info("serving on %s (data: %s; Ctrl-C stops)", url, config.data_dir)
+            sys.stderr.flush()
+            if open_browser:
+                webbrowser.open(url)
+
+    threading.Thread(target=announce, daemon=True).start()
+    server.run()
