@@ -54,13 +54,15 @@ class PdfiumSource:
         try:
             self._pdf = pdfium.PdfDocument(self.path)
         except pdfium.PdfiumError as e:
+            # PDFium's last error is per process and not reset by a load that fails without setting it
+            # (a PDF with no pages): a password error left by an earlier file must not name this one
+            if page_count_pdfminer(self.path) == 0:
+                raise EmptyPdfError(self.path) from e
             code = getattr(e, "err_code", None)
             if code == pdfium_c.FPDF_ERR_PASSWORD:
                 raise EncryptedPdfError(self.path) from e
             if code == pdfium_c.FPDF_ERR_SECURITY:
                 raise EncryptedPdfError(self.path, "unsupported security handler") from e
-            if page_count_pdfminer(self.path) == 0:
-                raise EmptyPdfError(self.path) from e
             raise BrokenPdfError(self.path, str(e).splitlines()[0].rstrip(".")) from e
         self.page_count = len(self._pdf)
         try:

@@ -74,3 +74,11 @@ def test_a_json_that_is_not_an_extraction_is_refused(tmp_path):
     bad.write_text('{"schema": "something/else"}', encoding="utf-8")
     with pytest.raises(PlandiffError, match=r"not a plandiff\.extract/1"):
         extract(bad)
+
+
+def test_an_empty_pdf_after_an_encrypted_one_in_the_same_process_is_still_empty():
+    """PDFium keeps its last error per process: a long-lived worker must not call the next file encrypted."""
+    with pytest.raises(EncryptedPdfError):
+        extract(BAD / "encrypted.pdf")
+    with pytest.raises(EmptyPdfError):
+        extract(BAD / "zero-pages.pdf")
