@@ -111,4 +111,5 @@ def serve(config: ServeConfig, *, open_browser: bool = False) -> None:
                 webbrowser.open(url)
 
     threading.Thread(target=announce, daemon=True).start()
-    server.run()
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises Ctrl-C once it has shut down cleanly
+        server.run()

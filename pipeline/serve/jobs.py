@@ -76,7 +76,7 @@ class Jobs:
     async def call(self, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(*args)`` in a worker process; a dead worker gets the pool replaced."""
         pool = self._pool
-        if pool is None or self.closing:
+        if pool is None:
             raise WorkerCrashed("the server is stopping")
         try:
             return await asyncio.wrap_future(pool.submit(fn, *args))
@@ -108,7 +108,7 @@ class Jobs:
         await asyncio.to_thread(self.store.update_job, job_id, **fields)
 
     async def shutdown(self) -> None:
-        """Let running jobs finish for a while, mark the rest interrupted, stop the workers."""
+        """Let running jobs finish for a while (a batch stops after its current files), mark the rest interrupted."""
         self.closing = True
         tasks = list(self._tasks.values())
         if tasks:
@@ -118,8 +118,10 @@ class Jobs:
                 t.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
         self.store.interrupt_unfinished(**messages.INTERRUPTED)
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        log.info("stopped")
 
     # -- reading uploads --------------------------------------------------------------
 
@@ -172,7 +174,7 @@ class Jobs:
             nonlocal done
             got = await self.document(up)
             done += 1
-            await self._update(job_id, progress=0.05 + 0.55 * done / len(uploads))
+            await self._update(job_id, progress=round(0.05 + 0.55 * done / len(uploads), 3))
             return got
 
         try:
