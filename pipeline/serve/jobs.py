@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pipeline.batch import BatchConfig, FileRecord, find_pdfs, plan_comparisons, run_batch
-from pipeline.exceptions import BrokenPdfError, InputFormatError, PlandiffError
+from pipeline.exceptions import ArchiveError, BrokenPdfError, InputFormatError, PlandiffError
 from pipeline.model import Comparison, ExtractResult
 from reports.view import ReportConfig
 
@@ -57,15 +57,32 @@ class Jobs:
         self._pool: Executor | None = None
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._batch_lock = asyncio.Lock()
+        # as many comparisons run as there are workers, the rest wait their turn in order:
+        # the first submitted finishes first instead of all finishing together at the end
+        self._slots = asyncio.Semaphore(self.workers)
+        self._client: Any = None
         self.closing = False
 
     # -- the worker pool ----------------------------------------------------------
 
     def _new_pool(self) -> Executor:
-        pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("forkserver"))
+        pool: Executor
+        if self.config.scheduler:
+            pool = self._dask_executor(self.config.scheduler)
+        else:
+            pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("forkserver"))
         for _ in range(self.workers):
             pool.submit(work.warm)
         return pool
+
+    def _dask_executor(self, scheduler: str) -> Executor:
+        """The Dask cluster ``batch --scheduler`` uses, as an executor (its workers must see the data directory)."""
+        try:
+            from distributed import Client
+        except ImportError as e:
+            raise ArchiveError(scheduler, "Dask is not installed: pip install 'plandiff[dask]'") from e
+        self._client = Client(scheduler, set_as_default=False)
+        return self._client.get_executor(pure=False)
 
     def start(self) -> None:
         left = self.store.interrupt_unfinished(**messages.INTERRUPTED)
@@ -119,7 +136,9 @@ class Jobs:
             await asyncio.gather(*pending, return_exceptions=True)
         self.store.interrupt_unfinished(**messages.INTERRUPTED)
         pool, self._pool = self._pool, None
-        if pool is not None:
+        if self._client is not None:
+            self._client.close()  # a Dask cluster: its executor goes with the client
+        elif pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
         log.info("stopped")
 
@@ -167,6 +186,14 @@ class Jobs:
         return job_id
 
     async def _compare_job(self, job_id: str, uploads: list[Upload], options: dict[str, Any]) -> None:
+        try:
+            async with self._slots:
+                await self._compare(job_id, uploads, options)
+        finally:
+            for u in uploads:
+                u.path.unlink(missing_ok=True)
+
+    async def _compare(self, job_id: str, uploads: list[Upload], options: dict[str, Any]) -> None:
         await self._update(job_id, state="running", stage="reading", progress=0.02)
         done = 0
 
@@ -177,11 +204,7 @@ class Jobs:
             await self._update(job_id, progress=round(0.05 + 0.55 * done / len(uploads), 3))
             return got
 
-        try:
-            read = await asyncio.gather(*(one(u) for u in uploads))
-        finally:
-            for u in uploads:
-                u.path.unlink(missing_ok=True)
+        read = await asyncio.gather(*(one(u) for u in uploads))
         if len(read) == 1:
             (doc_id, result), name = read[0], uploads[0].name
             if len(result.documents) < 2:

@@ -80,12 +80,31 @@ def archive(request: Request) -> Response:
     )
 
 
+def marked(text: str, q: str) -> list[tuple[str, bool]]:
+    """``text`` cut into runs, True where it holds the query as typed (for <mark>).
+
+    >>> marked("健診の受診と健診", "健診")
+    [('', False), ('健診', True), ('の受診と', False), ('健診', True), ('', False)]
+    """
+    q = q.strip()
+    if not q:
+        return [(text, False)]
+    out: list[tuple[str, bool]] = []
+    pos, low, lq = 0, text.lower(), q.lower()
+    while (i := low.find(lq, pos)) >= 0:
+        out += [(text[pos:i], False), (text[i : i + len(q)], True)]
+        pos = i + len(q)
+    return [*out, (text[pos:], False)]
+
+
 def search_page(request: Request) -> Response:
     p = request.query_params
     q, office, year, kind = p.get("q", ""), p.get("office", ""), p.get("year", ""), p.get("kind", "")
     store = _store(request)
     with store.connect() as con:
         hits = search.query(con, q, office=office, year=year, kind=kind) if q.strip() else []
+    for h in hits:
+        h["runs"] = marked(h["label"] + h["text"], q)
     return page("search.html", nav="search", q=q, office=office, year=year, kind=kind, hits=hits, facets=store.facets())
 
 

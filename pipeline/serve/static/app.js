@@ -3,6 +3,8 @@
 (function () {
   "use strict";
   var STAGE = { queued: "待機中", reading: "読み取り中", aligning: "照合中", writing: "書き出し中", done: "完了" };
+  var KIND = { plan: "計画", comparison: "対照表", slides: "スライド" };
+  var FILE_STATUS = { ok: "完了", skipped: "既読", failed: "失敗" };
 
   function $(sel, root) { return (root || document).querySelector(sel); }
   function say(el, text) { el.textContent = text || ""; el.hidden = !text; }
@@ -76,12 +78,24 @@
     });
   }
 
+  // a file dropped anywhere on a drop zone goes to its file input
+  document.querySelectorAll("label.drop").forEach(function (zone) {
+    var input = zone.querySelector("input[type=file]");
+    zone.addEventListener("dragover", function (ev) { ev.preventDefault(); zone.classList.add("over"); });
+    zone.addEventListener("dragleave", function () { zone.classList.remove("over"); });
+    zone.addEventListener("drop", function (ev) {
+      ev.preventDefault();
+      zone.classList.remove("over");
+      if (ev.dataTransfer.files.length) input.files = ev.dataTransfer.files;
+    });
+  });
+
   // -- アーカイブ -------------------------------------------------------------
   function fileRows(tbody, files) {
     tbody.textContent = "";
     files.forEach(function (f) {
       var tr = document.createElement("tr");
-      [f.file, { ok: "完了", skipped: "既読", failed: "失敗" }[f.status] || f.status, f.organisation, f.year, f.kind, f.pages || "", f.error].forEach(function (v) {
+      [f.file, FILE_STATUS[f.status] || f.status, f.organisation, f.year, KIND[f.kind] || f.kind, f.pages || "", f.error].forEach(function (v) {
         var td = document.createElement("td"); td.textContent = v == null ? "" : String(v); tr.appendChild(td);
       });
       tbody.appendChild(tr);
