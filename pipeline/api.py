@@ -174,14 +174,7 @@ def compare(
     t0 = time.perf_counter()
     if old is None:
         both = extract(new, config=extract_config, progress=progress)
-        if len(both.documents) < 2:
-            raise OnePlanError(new)
-        left, right = both.documents[0], both.documents[1]
-        new_doc, old_doc = (left, right) if new_side == "left" else (right, left)
-        comparison = compare_documents(old_doc, new_doc, config=config, old_source=both.source, new_source=both.source)
-        # a 支部 | 本部 table names its columns by office
-        old_org, new_org = find_org(old_doc.label), find_org(new_doc.label)
-        comparison = replace(comparison, kind=kind or comparison_kind(old_org, new_org), old_organisation=old_org, new_organisation=new_org)
+        comparison = compare_sidebyside(both, new_side, name=new, config=config, kind=kind)
     else:
         a, b = extract(old, config=extract_config, progress=progress), extract(new, config=extract_config, progress=progress)
         old_doc, new_doc = _column(a, old, side), _column(b, new, side)
@@ -219,6 +212,30 @@ def _compare_documents(
 def render_extract(result: ExtractResult, fmt: str = "json") -> str | bytes:
     """The extraction in one format of the registry (:mod:`reports.formats`): json (``plandiff.extract/1``) or md."""
     return formats.by_name("extract", fmt).render(result)
+
+
+def sidebyside_parts(result: ExtractResult, new_side: NewSide = "left", *, name: str | Path) -> tuple[int, int]:
+    """Which documents of a side-by-side extraction are the old and the new plan, as (old, new) indices."""
+    if len(result.documents) < 2:
+        raise OnePlanError(name)
+    return (1, 0) if new_side == "left" else (0, 1)
+
+
+def compare_sidebyside(
+    both: ExtractResult,
+    new_side: NewSide = "left",
+    *,
+    name: str | Path,
+    config: AlignConfig | None = None,
+    kind: ComparisonKind | None = None,
+) -> Comparison:
+    """Compare the two columns of one side-by-side extraction; ``name`` is the file errors name."""
+    old_part, new_part = sidebyside_parts(both, new_side, name=name)
+    old_doc, new_doc = both.documents[old_part], both.documents[new_part]
+    c = compare_documents(old_doc, new_doc, config=config, old_source=both.source, new_source=both.source)
+    # a 支部 | 本部 table names its columns by office
+    old_org, new_org = find_org(old_doc.label), find_org(new_doc.label)
+    return replace(c, kind=kind or comparison_kind(old_org, new_org), old_organisation=old_org, new_organisation=new_org)
 
 
 def render_compare(comparison: Comparison, fmt: str = "json", *, report: ReportConfig | None = None) -> str | bytes:

@@ -123,11 +123,11 @@ async def report(request: Request) -> Response:
     if fmt not in MEDIA:
         raise HTTPException(404)
     c = await asyncio.to_thread(_store(request).comparison, comp_id)
-    body = await _jobs(request).report(comp_id, fmt) if c is not None else None
-    if c is None or body is None:
+    if c is None:
         raise HTTPException(404)
-    if fmt == "json":
-        body = c.data.encode("utf-8")
+    body = c.data.encode("utf-8") if fmt == "json" else await _jobs(request).report(comp_id, fmt)
+    if body is None:
+        raise HTTPException(404)
     name = download_name(c.title, fmt)
     disposition = f"attachment; filename=\"comparison.{fmt}\"; filename*=UTF-8''{quote(name)}"
     return Response(body, media_type=MEDIA[fmt], headers={"content-disposition": disposition})

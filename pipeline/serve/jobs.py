@@ -24,14 +24,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from pipeline.api import sidebyside_parts
 from pipeline.batch import BatchConfig, FileRecord, find_pdfs, plan_comparisons, run_batch
-from pipeline.exceptions import ArchiveError, BrokenPdfError, InputFormatError, PlandiffError
+from pipeline.exceptions import ArchiveError, BrokenPdfError, PlandiffError
 from pipeline.model import Comparison, ExtractResult
 from reports.view import ReportConfig
 
 from . import messages, work
 from .config import ServeConfig
-from .storage import Store
+from .storage import Store, StoredComparison
 from .uploads import Upload
 
 log = logging.getLogger("plandiff.serve")
@@ -206,12 +207,13 @@ class Jobs:
 
         read = await asyncio.gather(*(one(u) for u in uploads))
         if len(read) == 1:
-            (doc_id, result), name = read[0], uploads[0].name
-            if len(result.documents) < 2:
-                raise JobError(InputFormatError(name, f"a {result.layout} PDF has one document; pass the old and the new plan"))
-            new_part = 0 if options["new_side"] == "left" else 1
-            sides = (doc_id, 1 - new_part, doc_id, new_part)
-            old_result = new_result = result
+            doc_id, old_result = read[0]
+            new_result = old_result
+            try:
+                old_part, new_part = sidebyside_parts(old_result, options["new_side"], name=uploads[0].name)
+            except PlandiffError as e:
+                raise JobError(e) from e
+            sides = (doc_id, old_part, doc_id, new_part)
         else:
             (old_id, old_result), (new_id, new_result) = read
             sides = (old_id, 0, new_id, 0)
@@ -244,15 +246,15 @@ class Jobs:
         stored = await asyncio.to_thread(self.store.comparison, comp_id)
         if stored is None:
             return None
-        comparison = await asyncio.to_thread(self._rebuild, comp_id)
+        comparison = await asyncio.to_thread(self._rebuild, stored)
         body = await self.call(work.render, comparison, fmt, report_config(stored.option))
         await asyncio.to_thread(self.store.put_report, comp_id, fmt, body)
         return body
 
-    def _rebuild(self, comp_id: str) -> Comparison:
-        c = self.store.comparison(comp_id)
-        old, new = self.store.document(c.old_doc) if c else None, self.store.document(c.new_doc) if c else None
-        assert c is not None and old is not None and new is not None
+    def _rebuild(self, c: StoredComparison) -> Comparison:
+        """A stored comparison back in memory, its rows pointing into the stored documents."""
+        old, new = self.store.document(c.old_doc), self.store.document(c.new_doc)
+        assert old is not None and new is not None  # comparisons reference stored documents
         return Comparison.from_dict(json.loads(c.data), old.result.documents[c.old_part], new.result.documents[c.new_part])
 
     # -- batches ------------------------------------------------------------------------
