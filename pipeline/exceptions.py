@@ -187,6 +187,11 @@ class UploadTooLargeError(PlandiffError):
     advice = N_("split the file, or start plandiff serve with a larger --max-upload-mb")
 
 
+class ServeError(PlandiffError):
+    reason = "cannot start the server"
+    advice = "pass another --port (or --host), and a --data directory that can be written"
+
+
 class RequestError(PlandiffError):
     reason = N_("the request is incomplete or malformed")
     advice = N_("send the fields the API documents (see the README's plandiff serve section)")

@@ -6,6 +6,8 @@ import csv
 import io
 import shutil
 import signal
+import subprocess
+import sys
 import zipfile
 from urllib.parse import unquote
 
@@ -113,7 +115,10 @@ def test_extraction_json_works_as_input(client, tmp_path):
     res = client.post("/api/compare", files={"old": ("r6.json", r6.read_bytes()), "new": ("r7.pdf", R7.read_bytes())})
     job = wait_job(client, res.json()["id"])
     assert job["state"] == "done"
-    assert client.get(f"/api/comparisons/{job['comparison']}").json()["old"]["source"] == "r6.json"
+    data = client.get(f"/api/comparisons/{job['comparison']}").json()
+    assert data["old"]["source"] == "r6.json"
+    doc = client.post("/api/documents", files={"file": ("r6.json", r6.read_bytes())}).json()
+    assert doc["pages"] == 3 and client.get(f"/api/documents/{doc['id']}/pages/1.png").status_code == 404  # no PDF to render
 
 
 def test_one_side_by_side_pdf_compares_its_columns(client):
@@ -287,6 +292,21 @@ def test_limits_refuse_large_uploads_while_streaming_and_long_pdfs(client, serve
     assert long.status_code == 400 and long.json()["error"].startswith("six-pages.pdf: the PDF is larger")
     assert list((server.data / "tmp").iterdir()) == []
     assert not client.get("/api/search", params={"q": "six-pages"}).json()["hits"]
+
+
+def run_serve(*args: str) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "pipeline.cli", "serve", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", timeout=60, check=False)
+
+
+def test_serve_that_cannot_start_says_why_in_one_line(tmp_path, server):
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x")
+    bad_data = run_serve("--data", str(not_a_dir), "--port", "0")
+    busy = run_serve("--data", str(tmp_path / "d"), "--port", str(server.port))
+    for p, words in ((bad_data, str(not_a_dir)), (busy, f"127.0.0.1:{server.port}: cannot start the server")):
+        assert p.returncode == 2, p.stderr
+        assert p.stderr.count("\n") == 1 and words in p.stderr and "Traceback" not in p.stderr
 
 
 def test_a_restart_keeps_everything_finishes_running_jobs_and_marks_killed_ones_interrupted(server):

@@ -5,11 +5,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import shutil
+import socket
+import sqlite3
 import sys
 import threading
 import time
 import webbrowser
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -19,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from pipeline.exceptions import PlandiffError
+from pipeline.exceptions import PlandiffError, ServeError
 
 from . import api, messages, pages
 from .config import ServeConfig
@@ -86,6 +89,15 @@ def serve(config: ServeConfig, *, open_browser: bool = False) -> None:
     """Run the server until Ctrl-C or SIGTERM; running jobs finish or are marked interrupted."""
     import uvicorn
 
+    try:
+        Store(config.data_dir)
+    except (OSError, sqlite3.Error) as e:
+        raise ServeError(config.data_dir, str(e)) from e
+    try:
+        sock = socket.create_server((config.host, config.port), family=socket.AF_INET6 if ":" in config.host else socket.AF_INET)
+    except OSError as e:
+        raise ServeError(f"{config.host}:{config.port}", e.strerror or str(e)) from e
+    config = replace(config, port=sock.getsockname()[1])  # --port 0: the port the system chose
     if not config.local_only:
         log.warning("warning: listening on %s: this service has no login; anyone who can reach it can use it", config.host)
     server = uvicorn.Server(
@@ -112,4 +124,4 @@ def serve(config: ServeConfig, *, open_browser: bool = False) -> None:
 
     threading.Thread(target=announce, daemon=True).start()
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises Ctrl-C once it has shut down cleanly
-        server.run()
+        server.run(sockets=[sock])
