@@ -6,6 +6,7 @@ import csv
 import io
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -22,6 +23,7 @@ from pipeline import api
 BAD = DATA / "bad"
 R6, R7, HQ = SAMPLES / "sample-r6.plan.pdf", SAMPLES / "sample-r7.plan.pdf", SAMPLES / "sample-hq-r7.plan.pdf"
 SIDE = SAMPLES / "sample-r7-vs-r6.sidebyside.pdf"
+EXPECTED_TRACEBACKS = {"count": 0}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +43,7 @@ def server(tmp_path_factory, root):
     s = Server(tmp_path_factory.mktemp("serve") / "data", root=root, args=("--max-upload-mb", "1", "--max-pages", "5")).start()
     yield s
     s.stop()
-    assert "Traceback" not in s.log.read_text()
+    assert s.log.read_text().count("Traceback") == EXPECTED_TRACEBACKS["count"]  # only the ones a test caused on purpose
 
 
 @pytest.fixture(scope="module")
@@ -292,6 +294,24 @@ def test_limits_refuse_large_uploads_while_streaming_and_long_pdfs(client, serve
     assert long.status_code == 400 and long.json()["error"].startswith("six-pages.pdf: the PDF is larger")
     assert list((server.data / "tmp").iterdir()) == []
     assert not client.get("/api/search", params={"q": "six-pages"}).json()["hits"]
+
+
+def test_an_internal_error_reaches_the_client_as_one_line_and_the_log_with_its_traceback(client, server):
+    doc = client.post("/api/documents", files={"file": ("本部.pdf", HQ.read_bytes())}).json()
+    with sqlite3.connect(server.data / "plandiff.sqlite3") as con:  # a damaged database row
+        con.execute("UPDATE documents SET extract = '{\"schema\": 1}' WHERE id = ?", (doc["id"],))
+    EXPECTED_TRACEBACKS["count"] += 1
+    res = client.get(f"/documents/{doc['id']}")
+    assert res.status_code == 500
+    assert res.json() == {
+        "error": "internal error (see the server log)",
+        "message": "内部エラーが発生しました（詳細はサーバーのログにあります）",
+    }
+    log = server.log.read_text()
+    assert f"GET /documents/{doc['id']} failed\nTraceback" in log and "not a plandiff.extract/1 document" in log
+    with sqlite3.connect(server.data / "plandiff.sqlite3") as con:
+        con.execute("DELETE FROM documents WHERE id = ?", (doc["id"],))
+        con.execute("DELETE FROM items WHERE document = ?", (doc["id"],))
 
 
 def run_serve(*args: str) -> subprocess.CompletedProcess[str]:

@@ -111,6 +111,7 @@ def first(server, browser):
 def test_two_plans_dropped_give_the_table_with_markers_and_underlines(server, browser, first):
     card = browser.find_element(By.CSS_SELECTOR, f'#jobs .job[data-comparison="{first}"]')
     assert card.find_element(By.CSS_SELECTOR, ".stage").text == "完了"
+    wait(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, f'#recent a[href="/comparisons/{first}"]'))  # listed without a reload
     assert card.find_element(By.TAG_NAME, "progress").get_attribute("value") == "1"
     in_report(browser, card)
     try:

@@ -24,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 
 from pipeline.exceptions import PlandiffError, ServeError
 
-from . import api, messages, pages
+from . import api, pages
 from .config import ServeConfig
 from .jobs import Jobs
 from .security import Guard
@@ -67,15 +67,11 @@ def create_app(config: ServeConfig) -> Starlette:
             return JSONResponse({"error": exc.detail, "message": message}, status_code=exc.status_code)
         return pages.page("error.html", status=exc.status_code, nav="", message=message)
 
-    async def internal_error(request: Request, exc: Exception) -> Response:
-        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-        return JSONResponse(messages.INTERNAL, status_code=500)
-
     routes = [*api.ROUTES, *pages.ROUTES, Mount("/static", StaticFiles(packages=[("pipeline.serve", "static")]), name="static")]
     return Starlette(
         routes=routes,
         middleware=[Middleware(Guard, local_only=config.local_only, bound=config.host)],
-        exception_handlers={PlandiffError: plandiff_error, HTTPException: http_error, Exception: internal_error},
+        exception_handlers={PlandiffError: plandiff_error, HTTPException: http_error},
         lifespan=lifespan,
     )
 

@@ -1,4 +1,4 @@
-"""The guard in front of every request: Host and Origin checks, safe response headers.
+"""The guard in front of every request: Host and Origin checks, safe response headers, the error boundary.
 
 Bound to a loopback address, the server answers only requests whose Host
 is a loopback name, so a web page whose domain re-resolves to 127.0.0.1
@@ -9,9 +9,13 @@ is a loopback name, so a web page whose domain re-resolves to 127.0.0.1
 from __future__ import annotations
 
 import json
+import logging
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from . import messages
+
+log = logging.getLogger("plandiff.serve")
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # the pages load only our own static files; the report view adds its inline style and script itself
@@ -48,16 +52,25 @@ class Guard:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         host = headers.get("host", "")
         if self.allowed is not None and host_name(host).lower() not in self.allowed:
-            await _refuse(send, 400, f"Host {host!r} is not this server", "このアドレスからは使えません（Host ヘッダーが違います）")
+            await _refuse(
+                send, 400, error=f"Host {host!r} is not this server", message="このアドレスからは使えません（Host ヘッダーが違います）"
+            )
             return
         if scope["method"] not in SAFE_METHODS and headers.get("origin") != f"http://{host}":
             await _refuse(
-                send, 403, "cross-origin request refused (send Origin: the server's own address)", "別のサイトからの送信は受け付けません"
+                send,
+                403,
+                error="cross-origin request refused (send Origin: the server's own address)",
+                message="別のサイトからの送信は受け付けません",
             )
             return
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 names = {k.lower() for k, _ in message.get("headers", [])}
                 extra = [h for h in HEADERS if h[0] not in names]
                 if b"content-security-policy" not in names:
@@ -65,10 +78,15 @@ class Guard:
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:  # the one place an unexpected error stops: logged here, one line to the client
+            log.exception("%s %s failed", scope["method"], scope["path"])
+            if not started:
+                await _refuse(send, 500, **messages.INTERNAL)
 
 
-async def _refuse(send: Send, status: int, error: str, message: str) -> None:
+async def _refuse(send: Send, status: int, *, error: str, message: str) -> None:
     body = json.dumps({"error": error, "message": message}, ensure_ascii=False).encode("utf-8")
     await send(
         {

@@ -73,8 +73,35 @@
           card.querySelectorAll("a.download").forEach(function (a) { a.href = "/api/comparisons/" + cid + "/report." + a.dataset.format; });
           $("iframe", card).src = "/comparisons/" + cid + "/report" + (changesOnly ? "#changes-only" : "");
           result.hidden = false;
+          refreshRecent();
         });
       }).catch(function (e) { say(err, e.message); });
+    });
+  }
+
+  // the list of recent comparisons, redrawn from the API when a job has finished
+  function refreshRecent() {
+    var tbody = $("#recent tbody");
+    if (!tbody) return;
+    fetch("/api/comparisons").then(function (r) { return r.json(); }).then(function (data) {
+      tbody.textContent = "";
+      data.comparisons.slice(0, 20).forEach(function (c) {
+        var tr = document.createElement("tr"), td = document.createElement("td"), a = document.createElement("a");
+        a.href = "/comparisons/" + c.id;
+        a.textContent = c.title;
+        td.appendChild(a);
+        tr.appendChild(td);
+        ["unchanged", "changed", "added", "deleted", "moved"].forEach(function (st) {
+          var n = document.createElement("td");
+          n.className = "num";
+          n.textContent = String(c.summary[st]);
+          tr.appendChild(n);
+        });
+        var when = document.createElement("td");
+        when.textContent = new Date(c.created * 1000).toLocaleString("ja-JP");
+        tr.appendChild(when);
+        tbody.appendChild(tr);
+      });
     });
   }
 
