@@ -65,6 +65,7 @@ def pair(client):
 def test_a_comparison_job_reports_its_stages_and_gives_the_compare_json(client, pair):
     stages = [stage for _, stage, _ in pair["seen"]]
     assert stages[-1] == "done" and pair["progress"] == 1.0
+    assert pair["pages"] == pair["pages_read"] == 6
     progress = [p for _, _, p in pair["seen"]]
     assert progress == sorted(progress)
     data = client.get(f"/api/comparisons/{pair['comparison']}").json()

@@ -61,14 +61,12 @@ def _options(fields: dict[str, str]) -> dict[str, Any]:
     }
 
 
-async def _checked(jobs: Jobs, ups: list[uploads.Upload]) -> None:
-    """Refuse what can be refused without reading a page: empty, not a PDF, encrypted, damaged, too many pages."""
+async def _checked(jobs: Jobs, ups: list[uploads.Upload]) -> int:
+    """Refuse what can be refused without reading a page (empty, not a PDF, encrypted, damaged, too many pages); the pages."""
     for up in ups:
         if up.size == 0:
             raise NotAPdfError(up.name, "the file is empty")
-    for err in await asyncio.gather(*(jobs.check(u) for u in ups)):
-        if err is not None:
-            raise err
+    return sum(await asyncio.gather(*(jobs.check(u) for u in ups)))
 
 
 async def compare(request: Request) -> Response:
@@ -85,11 +83,11 @@ async def compare(request: Request) -> Response:
         else:
             raise RequestError("/api/compare", "send the files old and new, or one file sidebyside")
         options = _options(form.fields)
-        await _checked(jobs, ups)
+        pages = await _checked(jobs, ups)
     except BaseException:
         form.discard()
         raise
-    return JSONResponse({"id": jobs.submit_compare(ups, options)}, status_code=202)
+    return JSONResponse({"id": jobs.submit_compare(ups, options, pages=pages)}, status_code=202)
 
 
 def job(request: Request) -> Response:

@@ -145,15 +145,18 @@ class Jobs:
 
     # -- reading uploads --------------------------------------------------------------
 
-    async def check(self, upload: Upload) -> PlandiffError | None:
-        """Why an upload cannot be read, found without reading its pages (or None)."""
-        if await asyncio.to_thread(self.store.has_document, upload.sha256):
-            return None
+    async def check(self, upload: Upload) -> int:
+        """The page count of an upload, found without reading its pages; raises why it cannot be read."""
+        stored = await asyncio.to_thread(self.store.document, upload.sha256)
+        if stored is not None:
+            return stored.pages
         try:
             out = await self.call(work.check, str(upload.path), upload.name, upload.media, self.config.extract)
-        except WorkerCrashed:
-            return BrokenPdfError(upload.name, "the PDF reader crashed on it")
-        return out.error(upload.name) if isinstance(out, work.Failure) else None
+        except WorkerCrashed as e:
+            raise BrokenPdfError(upload.name, "the PDF reader crashed on it") from e
+        if isinstance(out, work.Failure):
+            raise out.error(upload.name)
+        return out
 
     async def document(self, upload: Upload) -> tuple[str, ExtractResult]:
         """The stored extraction of an upload, reading and storing it first when new."""
@@ -180,9 +183,9 @@ class Jobs:
 
     # -- comparisons ------------------------------------------------------------------
 
-    def submit_compare(self, uploads: list[Upload], options: dict[str, Any]) -> str:
+    def submit_compare(self, uploads: list[Upload], options: dict[str, Any], *, pages: int) -> str:
         job_id = secrets.token_hex(8)
-        self.store.create_job(job_id, "compare", {"names": [u.name for u in uploads]})
+        self.store.create_job(job_id, "compare", {"names": [u.name for u in uploads], "pages": pages, "pages_read": 0})
         self._spawn(job_id, self._compare_job(job_id, uploads, options))
         return job_id
 
@@ -196,13 +199,13 @@ class Jobs:
 
     async def _compare(self, job_id: str, uploads: list[Upload], options: dict[str, Any]) -> None:
         await self._update(job_id, state="running", stage="reading", progress=0.02)
-        done = 0
+        detail = (await asyncio.to_thread(self.store.job, job_id) or {})["detail"]
 
         async def one(up: Upload) -> tuple[str, ExtractResult]:
-            nonlocal done
             got = await self.document(up)
-            done += 1
-            await self._update(job_id, progress=round(0.05 + 0.55 * done / len(uploads), 3))
+            detail["pages_read"] += got[1].pages
+            share = detail["pages_read"] / max(detail["pages"], 1)
+            await self._update(job_id, progress=round(0.05 + 0.55 * min(share, 1.0), 3), detail=detail)
             return got
 
         read = await asyncio.gather(*(one(u) for u in uploads))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -137,8 +136,8 @@ def item_tree(blocks: tuple[Block, ...], part: int) -> list[Node]:
     return root
 
 
-async def document(request: Request) -> Response:
-    d = await asyncio.to_thread(_store(request).document, _id(request))
+def document(request: Request) -> Response:
+    d = _store(request).document(_id(request))
     if d is None:
         raise HTTPException(404)
     result = d.result

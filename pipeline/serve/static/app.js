@@ -32,7 +32,9 @@
 
   function progress(root, job) {
     $("progress", root).value = job.progress || 0;
-    $(".stage", root).textContent = job.state === "failed" ? "失敗" : (STAGE[job.stage] || STAGE[job.state] || "");
+    var stage = job.state === "failed" ? "失敗" : (STAGE[job.stage] || STAGE[job.state] || "");
+    if (job.stage === "reading" && job.pages) stage += " " + job.pages_read + "/" + job.pages + " ページ";
+    $(".stage", root).textContent = stage;
   }
 
   function tooBig(form, files) {
@@ -162,6 +164,11 @@
       runBatch(post("/api/batch", data), f.name);
     });
   }
+
+  // a batch still running when the page was loaded: reload once it has finished
+  document.querySelectorAll('section.batch[data-state="running"], section.batch[data-state="queued"]').forEach(function (sec) {
+    poll(sec.dataset.job, function () {}).then(function () { location.reload(); });
+  });
 
   document.querySelectorAll(".when[data-time]").forEach(function (el) {
     el.textContent = new Date(Number(el.dataset.time) * 1000).toLocaleString("ja-JP");
