@@ -15,7 +15,7 @@ webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver") or "/usr/bin/chromedriver"
 pytestmark = pytest.mark.skipif(CHROMIUM is None or not Path(DRIVER).exists(), reason="chromium and chromium-driver are not installed")
@@ -76,6 +76,7 @@ def submit_pair(driver, old: Path | None, new: Path, **fields: str) -> None:
     title.clear()
     if "title" in fields:
         title.send_keys(fields["title"])
+    Select(form.find_element(By.NAME, "old_left")).select_by_visible_text(fields.get("order", "新｜旧"))
     form.find_element(By.ID, "submit").click()
 
 
@@ -157,17 +158,22 @@ def test_a_file_that_is_not_a_pdf_shows_the_reason(server, browser):
 def test_two_comparisons_at_once_each_get_their_table(server, browser):
     browser.get(server.url + "/")
     submit_pair(browser, HQ, R7, title="本部との比較")
-    submit_pair(browser, R7, R6, title="逆向きの比較")
+    submit_pair(browser, R7, R6, title="逆向きの比較", order="旧｜新")
     wait(browser).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#jobs .job")) == 2)
-    titles = {}
+    titles, first_column = {}, {}
     for i in range(2):
         card = finished_card(browser, i)
         names = card.find_element(By.CSS_SELECTOR, ".job-title").text
         in_report(browser, card)
         try:
             titles[names] = browser.find_element(By.TAG_NAME, "h1").text
+            first_column[names] = texts(browser, "table.taisho thead th")[0]
         finally:
             browser.switch_to.default_content()
+    assert first_column == {  # 列の順: 新｜旧 by default, 旧｜新 when chosen
+        "sample-hq-r7.plan.pdf → sample-r7.plan.pdf": "サンプル支部 令和７年度 事業計画",
+        "sample-r7.plan.pdf → sample-r6.plan.pdf": "サンプル支部 令和７年度 事業計画",
+    }
     assert titles == {
         "sample-hq-r7.plan.pdf → sample-r7.plan.pdf": "本部との比較",
         "sample-r7.plan.pdf → sample-r6.plan.pdf": "逆向きの比較",

@@ -65,6 +65,7 @@ class _Receiver:
         self._hash: Any = None
         self._upload: Upload | None = None
         self._text: bytearray | None = None
+        self._field_name = ""
 
     def callbacks(self) -> Any:  # python-multipart's MultipartCallbacks
         return {
