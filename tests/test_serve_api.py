@@ -89,6 +89,9 @@ def test_every_report_format_downloads(client, pair):
     assert len(rows) > 10
     assert "９５．８％" in client.get(f"{base}.md").text
     assert client.get(f"{base}.json").json()["schema"] == "plandiff.compare/1"
+    redline = client.get(f"{base}.redline")
+    assert unquote(redline.headers["content-disposition"]).endswith(".redline.docx")
+    assert "<w:ins " in zipfile.ZipFile(io.BytesIO(redline.content)).read("word/document.xml").decode("utf-8")
     assert client.get(f"{base}.exe").status_code == 404
 
 

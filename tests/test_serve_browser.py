@@ -170,8 +170,8 @@ def test_two_comparisons_at_once_each_get_their_table(server, browser):
             first_column[names] = texts(browser, "table.taisho thead th")[0]
         finally:
             browser.switch_to.default_content()
-    assert first_column == {  # 列の順: 新｜旧 by default, 旧｜新 when chosen
-        "sample-hq-r7.plan.pdf → sample-r7.plan.pdf": "サンプル支部 令和７年度 事業計画",
+    assert first_column == {  # 列の順: 新｜旧 by default (HQ → branch: 支部 | 本部), 旧｜新 when chosen
+        "sample-hq-r7.plan.pdf → sample-r7.plan.pdf": "サンプル支部",
         "sample-r7.plan.pdf → sample-r6.plan.pdf": "サンプル支部 令和７年度 事業計画",
     }
     assert titles == {

@@ -30,6 +30,7 @@ MEDIA = {
     "csv": "text/csv; charset=utf-8",
     "md": "text/markdown; charset=utf-8",
     "json": "application/json",
+    "redline": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",  # Word with tracked changes
 }
 TRUE = {"1", "true", "on", "yes"}
 
@@ -111,9 +112,13 @@ def comparison(request: Request) -> Response:
 
 
 def download_name(title: str, fmt: str) -> str:
-    """A file name for a download, from a title that came from a PDF: no path or control characters."""
+    """A file name for a download, from a title that came from a PDF: no path or control characters.
+
+    >>> download_name("../R7/対照表:案", "redline")
+    'R7_対照表_案.redline.docx'
+    """
     safe = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]+', "_", title).strip(" ._") or "対照表"
-    return f"{safe[:80]}.{fmt}"
+    return f"{safe[:80]}.{'redline.docx' if fmt == 'redline' else fmt}"
 
 
 async def report(request: Request) -> Response:
@@ -127,7 +132,7 @@ async def report(request: Request) -> Response:
     if body is None:
         raise HTTPException(404)
     name = download_name(c.title, fmt)
-    disposition = f"attachment; filename=\"comparison.{fmt}\"; filename*=UTF-8''{quote(name)}"
+    disposition = f"attachment; filename=\"comparison.{name.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(name)}"
     return Response(body, media_type=MEDIA[fmt], headers={"content-disposition": disposition})
 
 

@@ -32,7 +32,7 @@ from reports.view import ReportConfig
 
 from . import messages, work
 from .config import ServeConfig
-from .storage import Store, StoredComparison
+from .storage import Store
 from .uploads import Upload
 
 log = logging.getLogger("plandiff.serve")
@@ -225,9 +225,7 @@ class Jobs:
             await asyncio.to_thread(self.store.touch_comparison, comp_id)
         else:
             await self._update(job_id, stage="aligning", progress=0.6)
-            comparison = await self.call(
-                work.compare, old_result.documents[sides[1]], new_result.documents[sides[3]], old_result.source, new_result.source
-            )
+            comparison = await self.call(work.compare, old_result, None if len(read) == 1 else new_result, options["new_side"])
             await self._update(job_id, stage="writing", progress=0.85)
             title = options.get("title") or f"{old_result.source} → {new_result.source}"
             await self._store_comparison(
@@ -249,16 +247,10 @@ class Jobs:
         stored = await asyncio.to_thread(self.store.comparison, comp_id)
         if stored is None:
             return None
-        comparison = await asyncio.to_thread(self._rebuild, stored)
+        comparison = await asyncio.to_thread(Comparison.from_dict, json.loads(stored.data))
         body = await self.call(work.render, comparison, fmt, report_config(stored.option))
         await asyncio.to_thread(self.store.put_report, comp_id, fmt, body)
         return body
-
-    def _rebuild(self, c: StoredComparison) -> Comparison:
-        """A stored comparison back in memory, its rows pointing into the stored documents."""
-        old, new = self.store.document(c.old_doc), self.store.document(c.new_doc)
-        assert old is not None and new is not None  # comparisons reference stored documents
-        return Comparison.from_dict(json.loads(c.data), old.result.documents[c.old_part], new.result.documents[c.new_part])
 
     # -- batches ------------------------------------------------------------------------
 
@@ -308,7 +300,7 @@ class Jobs:
             if old is None or new is None:
                 continue
             o, n = old.result, new.result
-            comparison = await self.call(work.compare, o.documents[0], n.documents[0], o.source, n.source)
+            comparison = await self.call(work.compare, o, n, "left")
             comp_id = hashlib.sha256(json.dumps([old.id, 0, new.id, 0, {"batch": True}]).encode()).hexdigest()[:20]
             options = {
                 "old_left": False,

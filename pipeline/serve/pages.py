@@ -20,7 +20,7 @@ from . import search
 from .api import _id, _jobs, _store
 from .security import REPORT_CSP
 
-DOWNLOADS = [("html", "HTML"), ("docx", "Word"), ("xlsx", "Excel"), ("csv", "CSV"), ("json", "JSON")]
+DOWNLOADS = [("html", "HTML"), ("docx", "Word"), ("redline", "Word（変更履歴）"), ("xlsx", "Excel"), ("csv", "CSV"), ("json", "JSON")]
 KIND_JA = {"plan": "計画", "comparison": "対照表", "slides": "スライド"}
 LAYOUT_JA = {"plan": "1段組", "fieldtable": "分野表", "sidebyside": "対照表", "slides": "スライド"}
 FILE_STATUS_JA = {"ok": "完了", "skipped": "既読", "failed": "失敗"}

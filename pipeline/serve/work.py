@@ -14,9 +14,10 @@ from pathlib import Path
 
 from extractors import ExtractConfig
 from pipeline import exceptions
+from pipeline.api import NewSide, compare_plans, compare_sidebyside, render_compare
 from pipeline.exceptions import InputFormatError, PlandiffError
 from pipeline.identify import identify
-from pipeline.model import Comparison, Document, ExtractResult
+from pipeline.model import Comparison, ExtractResult
 from reports.view import ReportConfig
 
 
@@ -84,15 +85,14 @@ def read(path: str, name: str, media: str, config: ExtractConfig) -> Read | Fail
     return Read(result, who.org, who.fiscal_year, who.kind)
 
 
-def compare(old: Document, new: Document, old_source: str, new_source: str) -> Comparison:
-    from diffing import compare_documents
-
-    return compare_documents(old, new, old_source=old_source, new_source=new_source)
+def compare(old: ExtractResult, new: ExtractResult | None, new_side: NewSide) -> Comparison:
+    """Two plans, or (``new`` None) the two columns of one side-by-side table, as the library compares them."""
+    if new is None:
+        return compare_sidebyside(old, new_side, name=old.source)
+    return compare_plans(old, new)
 
 
 def render(comparison: Comparison, fmt: str, report: ReportConfig) -> bytes:
-    from pipeline.api import render_compare
-
     data = render_compare(comparison, fmt, report=report)
     return data.encode("utf-8") if isinstance(data, str) else data
 
