@@ -19,7 +19,11 @@ def default_data_dir() -> Path:
 
 
 def is_loopback(host: str) -> bool:
-    """Whether a bind address only accepts connections from this machine."""
+    """Whether a bind address only accepts connections from this machine.
+
+    >>> is_loopback("127.0.0.1"), is_loopback("::1"), is_loopback("localhost"), is_loopback("0.0.0.0"), is_loopback("192.168.1.5")
+    (True, True, True, False, False)
+    """
     if host in LOCAL_NAMES:
         return True
     try:

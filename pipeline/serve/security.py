@@ -34,7 +34,11 @@ HEADERS = [
 
 
 def host_name(host: str) -> str:
-    """``localhost:8765`` → ``localhost``; ``[::1]:8765`` → ``[::1]``."""
+    """The host part of a Host header.
+
+    >>> host_name("localhost:8765"), host_name("[::1]:8765"), host_name("evil.example")
+    ('localhost', '[::1]', 'evil.example')
+    """
     if host.startswith("["):
         return host.split("]", 1)[0] + "]"
     return host.rsplit(":", 1)[0]

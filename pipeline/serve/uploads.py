@@ -48,7 +48,11 @@ class Form:
 
 
 def client_name(raw: bytes) -> str:
-    """The last path component of a sent file name, as text (Windows browsers send whole paths)."""
+    r"""The last path component of a sent file name, as text (Windows browsers send whole paths).
+
+    >>> client_name("C:\\Users\\a\\令和７年度.pdf".encode()), client_name(b"../../etc/passwd"), client_name(b"\x00")
+    ('令和７年度.pdf', 'passwd', 'upload')
+    """
     name = raw.decode("utf-8", errors="replace").replace("\\", "/").rsplit("/", 1)[-1].strip()
     return "".join(ch for ch in name if ch.isprintable())[:200] or "upload"
 
