@@ -338,12 +338,15 @@ def test_a_restart_keeps_everything_finishes_running_jobs_and_marks_killed_ones_
     with server.client() as c:
         done = wait_job(c, post_compare(c, {"old": HQ, "new": R7}).json()["id"])
         running = post_compare(c, {"old": R6, "new": HQ}).json()["id"]
-    server.stop(signal.SIGINT)  # Ctrl-C: the running job finishes first
+        batch = c.post("/api/batch", json={"path": "archive"}).json()["id"]
+    server.stop(signal.SIGINT)  # Ctrl-C: the running comparison finishes first, the batch stops after its files in flight
     server.start()
     with server.client() as c:
         assert c.get(f"/api/comparisons/{done['comparison']}").json()["summary"]
         assert done["comparison"] in [x["id"] for x in c.get("/api/comparisons").json()["comparisons"]]
         assert c.get(f"/api/jobs/{running}").json()["state"] == "done"
+        stopped = c.get(f"/api/jobs/{batch}").json()
+        assert stopped["state"] == "failed" and stopped["error"].startswith("interrupted")
         killed = post_compare(c, {"old": R6, "new": SAMPLES / "sample-r7.fieldtable.pdf"}).json()["id"]
     assert server.proc is not None
     server.proc.kill()

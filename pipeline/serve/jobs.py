@@ -44,6 +44,10 @@ class WorkerCrashed(Exception):
     """A worker process died (a crash inside a PDF library)."""
 
 
+class JobInterrupted(Exception):
+    """The server is stopping: a batch ends after the files in flight."""
+
+
 class JobError(Exception):
     def __init__(self, error: PlandiffError) -> None:
         super().__init__(str(error))
@@ -115,6 +119,8 @@ class Jobs:
             await coro
         except JobError as e:
             await self._update(job_id, state="failed", error=str(e.error), message=messages.japanese(e.error))
+        except JobInterrupted:
+            await self._update(job_id, state="failed", **messages.INTERRUPTED)
         except asyncio.CancelledError:
             await asyncio.shield(self._update(job_id, state="failed", **messages.INTERRUPTED))
             raise
@@ -279,7 +285,7 @@ class Jobs:
 
         def on_file(rec: FileRecord) -> None:  # in the batch's thread
             if self.closing:
-                raise InterruptedError("the server is stopping")
+                raise JobInterrupted
             detail["files"].append(_file_row(rec))
             self.store.update_job(job_id, progress=0.7 * len(detail["files"]) / total, detail=detail)
 
