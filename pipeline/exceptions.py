@@ -7,6 +7,7 @@ gettext messages (:mod:`pipeline.i18n`), shown in the user's language.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -25,13 +26,16 @@ class PlandiffError(Exception):
         self.path = str(path)
         self.detail = detail
         self.fields: dict[str, Any] = dict(fields)
-        msg = _(self.reason)
-        if detail:
-            msg = _("{reason} ({detail})").format(reason=msg, detail=_(detail))
+        super().__init__(self.message())
+
+    def message(self, translate: Callable[[str], str] = _) -> str:
+        """The one-line message in the user's language, or through another ``translate`` (a web page's Japanese)."""
+        msg = translate(self.reason)
+        if self.detail:
+            msg = translate("{reason} ({detail})").format(reason=msg, detail=translate(self.detail))
         if self.advice:
-            msg = _("{message}; {advice}").format(message=msg, advice=_(self.advice).format(**fields))
-        msg = f"{display_name(self.path)}: {msg}"  # one line, whatever the name holds
-        super().__init__(msg)
+            msg = translate("{message}; {advice}").format(message=msg, advice=translate(self.advice).format(**self.fields))
+        return f"{display_name(self.path)}: {msg}"  # one line, whatever the name holds
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # rebuilt from (path, detail) and the advice's fields when it crosses from a worker process
@@ -176,7 +180,10 @@ class ConfigError(PlandiffError, ValueError):
         self.path = "--" + option.replace("_", "-")
         self.detail = _(expected).format(**fields)
         self.fields: dict[str, Any] = {}
-        Exception.__init__(self, f"{self.path} {value}: {self.detail}")
+        Exception.__init__(self, self.message())
+
+    def message(self, translate: Callable[[str], str] = _) -> str:
+        return f"{self.path} {self.value}: {self.detail}"
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return (type(self), (self.option, self.value, self.detail.replace("{", "{{").replace("}", "}}")))

@@ -34,3 +34,9 @@ def _(message: str) -> str:
     if not message:
         return message
     return _translation(tuple(os.environ.get(v) for v in _ENV)).gettext(message)
+
+
+@lru_cache(maxsize=4)
+def catalogue(language: str) -> gettext.NullTranslations:
+    """The catalogue of one language whatever the locale (``plandiff serve`` answers its pages in Japanese)."""
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)

@@ -140,8 +140,8 @@ def test_one_side_by_side_pdf_compares_its_columns(client):
 @pytest.mark.parametrize(
     ("name", "words", "ja"),
     [
-        ("not-a-pdf.pdf", "not a PDF file", "PDF ファイルではありません"),
-        ("empty-file.pdf", "not a PDF file", "PDF ファイルではありません"),
+        ("not-a-pdf.pdf", "not a PDF file", "PDFファイルではありません"),
+        ("empty-file.pdf", "not a PDF file", "ファイルが空です"),
         ("encrypted.pdf", "encrypted", "暗号化"),
         ("truncated.pdf", "damaged or truncated", "壊れて"),
         ("zero-pages.pdf", "no pages", "ページがありません"),
@@ -184,7 +184,7 @@ def test_a_request_that_is_not_multipart_is_refused(client):
 
 def test_a_single_plan_is_not_a_side_by_side_table(client):
     job = wait_job(client, post_compare(client, {"sidebyside": HQ}).json()["id"])
-    assert job["state"] == "failed" and "one document" in job["error"]
+    assert job["state"] == "failed" and "holds one plan" in job["error"]
 
 
 def test_unknown_ids_and_paths_are_not_found(client):

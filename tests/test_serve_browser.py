@@ -117,7 +117,7 @@ def test_two_plans_dropped_give_the_table_with_markers_and_underlines(server, br
     in_report(browser, card)
     try:
         headers = texts(browser, "table.taisho thead th")
-        assert headers[0] == "サンプル支部 令和７年度 事業計画" and headers[-1] == "備考"
+        assert headers[0] == "新（令和７年度）" and headers[-1] == "備考"
         cells = texts(browser, "table.taisho td")
         assert "【新設】" in cells and "（削除）" in cells
         assert any("９５．８％ → ９６．５％" in c for c in cells)
@@ -151,7 +151,7 @@ def test_a_file_that_is_not_a_pdf_shows_the_reason(server, browser):
     submit_pair(browser, DATA / "bad" / "not-a-pdf.pdf", R7)
     error = browser.find_element(By.ID, "form-error")
     wait(browser).until(lambda d: error.text)
-    assert error.text.startswith("not-a-pdf.pdf: PDF ファイルではありません")
+    assert error.text.startswith("not-a-pdf.pdf: PDFファイルではありません")
     assert not browser.find_elements(By.CSS_SELECTOR, "#jobs .job")
 
 
@@ -171,8 +171,8 @@ def test_two_comparisons_at_once_each_get_their_table(server, browser):
         finally:
             browser.switch_to.default_content()
     assert first_column == {  # 列の順: 新｜旧 by default (HQ → branch: 支部 | 本部), 旧｜新 when chosen
-        "sample-hq-r7.plan.pdf → sample-r7.plan.pdf": "サンプル支部",
-        "sample-r7.plan.pdf → sample-r6.plan.pdf": "サンプル支部 令和７年度 事業計画",
+        "sample-hq-r7.plan.pdf → sample-r7.plan.pdf": "サンプル支部（令和７年度）",
+        "sample-r7.plan.pdf → sample-r6.plan.pdf": "旧（令和７年度）",
     }
     assert titles == {
         "sample-hq-r7.plan.pdf → sample-r7.plan.pdf": "本部との比較",

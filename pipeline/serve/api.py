@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from pipeline.exceptions import ArchiveError, NotAPdfError, PlandiffError, RequestError
+from pipeline.i18n import N_
 
 from . import search, uploads, work
 from .archive import unpack_zip
@@ -66,7 +67,7 @@ async def _checked(jobs: Jobs, ups: list[uploads.Upload]) -> int:
     """Refuse what can be refused without reading a page (empty, not a PDF, encrypted, damaged, too many pages); the pages."""
     for up in ups:
         if up.size == 0:
-            raise NotAPdfError(up.name, "the file is empty")
+            raise NotAPdfError(up.name, N_("the file is empty"))
     return sum(await asyncio.gather(*(jobs.check(u) for u in ups)))
 
 
@@ -82,7 +83,7 @@ async def compare(request: Request) -> Response:
         elif set(files) == {"old", "new"}:
             ups = [files["old"], files["new"]]
         else:
-            raise RequestError("/api/compare", "send the files old and new, or one file sidebyside")
+            raise RequestError("/api/compare", N_("send the files old and new, or one file sidebyside"))
         options = _options(form.fields)
         pages = await _checked(jobs, ups)
     except BaseException:
@@ -141,7 +142,7 @@ async def add_document(request: Request) -> Response:
     form = await uploads.receive(request, _store(request).tmp, max_bytes=request.app.state.config.max_upload_bytes, file_fields={"file"})
     try:
         if set(form.files) != {"file"}:
-            raise RequestError("/api/documents", "send one file in the field file")
+            raise RequestError("/api/documents", N_("send one file in the field file"))
         up = form.files["file"]
         await _checked(jobs, [up])
         try:
@@ -185,17 +186,17 @@ def search_items(request: Request) -> Response:
 def archive_path(raw: str, root: Path, data: Path) -> Path:
     """A folder typed by the user: an existing, readable directory under the archive root, apart from the data."""
     if not raw.strip():
-        raise RequestError("path", "type the folder that holds the PDFs")
+        raise RequestError("path", N_("type the folder that holds the PDFs"))
     p = Path(raw.strip()).expanduser()
     p = (p if p.is_absolute() else root / p).resolve()
     if not p.is_relative_to(root):
         raise ArchiveError(raw, f"outside the folder the server may read ({root})")
     if not p.is_dir():
-        raise ArchiveError(raw, "no such directory")
+        raise ArchiveError(raw, N_("no such directory"))
     if not os.access(p, os.R_OK | os.X_OK):
-        raise ArchiveError(raw, "not readable")
+        raise ArchiveError(raw, N_("not readable"))
     if data.is_relative_to(p) or p.is_relative_to(data):
-        raise ArchiveError(raw, "holds the server's own data directory")
+        raise ArchiveError(raw, N_("holds the server's own data directory"))
     return p
 
 
@@ -206,16 +207,16 @@ async def batch(request: Request) -> Response:
         try:
             raw = json.loads(await request.body())
         except ValueError as e:
-            raise RequestError("/api/batch", "the body is not JSON") from e
+            raise RequestError("/api/batch", N_("the body is not JSON")) from e
         path = raw.get("path") if isinstance(raw, dict) else None
         if not isinstance(path, str):
-            raise RequestError("/api/batch", 'send {"path": "<folder on the server>"}')
+            raise RequestError("/api/batch", N_('send {"path": "<folder on the server>"}'))
         folder = archive_path(path, state.config.archive_dir, state.config.data_dir)
         return JSONResponse({"id": jobs.submit_batch(folder, path)}, status_code=202)
     form = await uploads.receive(request, store.tmp, max_bytes=state.config.max_upload_bytes, file_fields={"zip"})
     try:
         if set(form.files) != {"zip"}:
-            raise RequestError("/api/batch", 'send {"path": …} as JSON, or a zip file in the field zip')
+            raise RequestError("/api/batch", N_('send {"path": …} as JSON, or a zip file in the field zip'))
         up = form.files["zip"]
         dest = await asyncio.to_thread(unpack_zip, up.path, up.name, store.tmp, limit=20 * state.config.max_upload_bytes)
     finally:

@@ -23,15 +23,16 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from pipeline.exceptions import PlandiffError, ServeError
+from pipeline.i18n import N_
 
-from . import api, pages
+from . import api, messages, pages
 from .config import ServeConfig
 from .jobs import Jobs
 from .security import Guard
 from .storage import Store
 
 log = logging.getLogger("plandiff.serve")
-HTTP_JA = {404: "見つかりません", 405: "この操作はできません"}
+HTTP_MESSAGES = {404: N_("not found"), 405: N_("not allowed here")}
 
 
 def _clean_tmp(store: Store) -> None:
@@ -62,10 +63,10 @@ def create_app(config: ServeConfig) -> Starlette:
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        message = HTTP_JA.get(exc.status_code, "エラー")
+        answer = messages.plain(HTTP_MESSAGES.get(exc.status_code, N_("not allowed here")))
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": exc.detail, "message": message}, status_code=exc.status_code)
-        return pages.page("error.html", status=exc.status_code, nav="", message=message)
+            return JSONResponse(answer, status_code=exc.status_code)
+        return pages.page("error.html", status=exc.status_code, nav="", message=answer["message"])
 
     routes = [*api.ROUTES, *pages.ROUTES, Mount("/static", StaticFiles(packages=[("pipeline.serve", "static")]), name="static")]
     return Starlette(

@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from pipeline.exceptions import ArchiveError
+from pipeline.i18n import N_
 
 MAX_MEMBERS = 5000
 
@@ -29,12 +30,12 @@ def unpack_zip(path: Path, name: str, tmp: Path, *, limit: int) -> Path:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as e:
-        raise ArchiveError(name, "not a zip file") from e
+        raise ArchiveError(name, N_("not a zip file")) from e
     dest = tmp / f"zip-{secrets.token_hex(8)}"
     with zf:
         members = [(info, rel) for info in zf.infolist() if not info.is_dir() and (rel := member_path(info.filename)) is not None]
         if not members:
-            raise ArchiveError(name, "the zip holds no PDF")
+            raise ArchiveError(name, N_("the zip holds no PDF"))
         if len(members) > MAX_MEMBERS or sum(i.file_size for i, _ in members) > limit:
             raise ArchiveError(name, f"more than {MAX_MEMBERS} files or {limit // 1024 // 1024} MB unpacked")
         try:

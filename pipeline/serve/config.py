@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractors import ExtractConfig
+from pipeline.exceptions import ConfigError
+from pipeline.i18n import N_
 
 LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
 
@@ -55,11 +57,11 @@ class ServeConfig:
 
     def __post_init__(self) -> None:
         if not 0 <= self.port < 65536:
-            raise ValueError(f"port must be in 0..65535, not {self.port}")
+            raise ConfigError("port", self.port, N_("must be from 0 to 65535"))
         if self.max_upload_mb <= 0:
-            raise ValueError("max_upload_mb must be positive")
+            raise ConfigError("max_upload_mb", self.max_upload_mb, N_("must be more than 0"))
         if self.jobs is not None and self.jobs < 1:
-            raise ValueError("jobs must be at least 1")
+            raise ConfigError("jobs", self.jobs, N_("must be at least 1"))
 
     @property
     def data_dir(self) -> Path:

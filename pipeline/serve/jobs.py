@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 from pipeline.api import sidebyside_parts
 from pipeline.batch import BatchConfig, FileRecord, find_pdfs, plan_comparisons, run_batch
 from pipeline.exceptions import ArchiveError, BrokenPdfError, PlandiffError
+from pipeline.i18n import N_
 from pipeline.model import Comparison, ExtractResult
 from reports.view import ReportConfig
 
@@ -90,7 +91,7 @@ class Jobs:
         return self._client.get_executor(pure=False)
 
     def start(self) -> None:
-        left = self.store.interrupt_unfinished(**messages.INTERRUPTED)
+        left = self.store.interrupt_unfinished(**messages.plain(messages.INTERRUPTED))
         if left:
             log.warning("%d job(s) of an earlier run were left unfinished; marked interrupted", left)
         self._pool = self._new_pool()
@@ -120,13 +121,13 @@ class Jobs:
         except JobError as e:
             await self._update(job_id, state="failed", error=str(e.error), message=messages.japanese(e.error))
         except JobInterrupted:
-            await self._update(job_id, state="failed", **messages.INTERRUPTED)
+            await self._update(job_id, state="failed", **messages.plain(messages.INTERRUPTED))
         except asyncio.CancelledError:
-            await asyncio.shield(self._update(job_id, state="failed", **messages.INTERRUPTED))
+            await asyncio.shield(self._update(job_id, state="failed", **messages.plain(messages.INTERRUPTED)))
             raise
         except Exception:
             log.exception("job %s failed", job_id)
-            await self._update(job_id, state="failed", **messages.INTERNAL)
+            await self._update(job_id, state="failed", **messages.plain(messages.INTERNAL))
 
     async def _update(self, job_id: str, **fields: Any) -> None:
         await asyncio.to_thread(self.store.update_job, job_id, **fields)
@@ -141,7 +142,7 @@ class Jobs:
             for t in pending:
                 t.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
-        self.store.interrupt_unfinished(**messages.INTERRUPTED)
+        self.store.interrupt_unfinished(**messages.plain(messages.INTERRUPTED))
         pool, self._pool = self._pool, None
         if self._client is not None:
             self._client.close()  # a Dask cluster: its executor goes with the client
@@ -159,7 +160,7 @@ class Jobs:
         try:
             out = await self.call(work.check, str(upload.path), upload.name, upload.media, self.config.extract)
         except WorkerCrashed as e:
-            raise BrokenPdfError(upload.name, "the PDF reader crashed on it") from e
+            raise BrokenPdfError(upload.name, N_("the PDF reader crashed on it")) from e
         if isinstance(out, work.Failure):
             raise out.error(upload.name)
         return out
@@ -174,7 +175,7 @@ class Jobs:
             out = await self.call(work.read, str(upload.path), upload.name, upload.media, self.config.extract)
         except WorkerCrashed as e:
             upload.path.unlink(missing_ok=True)
-            raise JobError(BrokenPdfError(upload.name, "the PDF reader crashed on it")) from e
+            raise JobError(BrokenPdfError(upload.name, N_("the PDF reader crashed on it"))) from e
         if isinstance(out, work.Failure):
             upload.path.unlink(missing_ok=True)
             raise JobError(out.error(upload.name))
@@ -207,11 +208,14 @@ class Jobs:
         await self._update(job_id, state="running", stage="reading", progress=0.02)
         detail = (await asyncio.to_thread(self.store.job, job_id) or {})["detail"]
 
+        in_order = asyncio.Lock()  # one write at a time, so a later count is never overwritten by an earlier one
+
         async def one(up: Upload) -> tuple[str, ExtractResult]:
             got = await self.document(up)
-            detail["pages_read"] += got[1].pages
-            share = detail["pages_read"] / max(detail["pages"], 1)
-            await self._update(job_id, progress=round(0.05 + 0.55 * min(share, 1.0), 3), detail=detail)
+            async with in_order:
+                detail["pages_read"] += got[1].pages
+                share = detail["pages_read"] / max(detail["pages"], 1)
+                await self._update(job_id, progress=round(0.05 + 0.55 * min(share, 1.0), 3), detail=detail)
             return got
 
         read = await asyncio.gather(*(one(u) for u in uploads))

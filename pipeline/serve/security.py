@@ -13,6 +13,8 @@ import logging
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pipeline.i18n import N_
+
 from . import messages
 
 log = logging.getLogger("plandiff.serve")
@@ -56,17 +58,10 @@ class Guard:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         host = headers.get("host", "")
         if self.allowed is not None and host_name(host).lower() not in self.allowed:
-            await _refuse(
-                send, 400, error=f"Host {host!r} is not this server", message="このアドレスからは使えません（Host ヘッダーが違います）"
-            )
+            await _refuse(send, 400, **messages.plain(N_("this address may not be used (the Host header names another server)")))
             return
         if scope["method"] not in SAFE_METHODS and headers.get("origin") != f"http://{host}":
-            await _refuse(
-                send,
-                403,
-                error="cross-origin request refused (send Origin: the server's own address)",
-                message="別のサイトからの送信は受け付けません",
-            )
+            await _refuse(send, 403, **messages.plain(N_("cross-origin request refused (send Origin: the server's own address)")))
             return
 
         started = False
@@ -87,7 +82,7 @@ class Guard:
         except Exception:  # the one place an unexpected error stops: logged here, one line to the client
             log.exception("%s %s failed", scope["method"], scope["path"])
             if not started:
-                await _refuse(send, 500, **messages.INTERNAL)
+                await _refuse(send, 500, **messages.plain(messages.INTERNAL))
 
 
 async def _refuse(send: Send, status: int, *, error: str, message: str) -> None:

@@ -19,6 +19,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
 from pipeline.exceptions import RequestError, UploadTooLargeError
+from pipeline.i18n import N_
 
 TEXT_LIMIT = 16 * 1024  # an option field is short
 DRAIN_LIMIT = 64 * 1024 * 1024  # read (and drop) this much past the limit so the client sees our answer
@@ -112,7 +113,7 @@ class _Receiver:
             self._upload.size += len(chunk)
         elif self._text is not None:
             if len(self._text) + len(chunk) > TEXT_LIMIT:
-                raise RequestError(self._field_name, "field too long")
+                raise RequestError(self._field_name, N_("field too long"))
             self._text += chunk
 
     def part_end(self) -> None:
@@ -133,7 +134,7 @@ async def receive(request: Request, tmp: Path, *, max_bytes: int, file_fields: s
     """Parse a multipart body: the named file fields to ``tmp``, other fields as text."""
     ctype, opts = parse_options_header(request.headers.get("content-type", ""))
     if ctype != b"multipart/form-data" or b"boundary" not in opts:
-        raise RequestError(request.url.path, "expected multipart/form-data")
+        raise RequestError(request.url.path, N_("expected multipart/form-data"))
     rec = _Receiver(tmp, file_fields)
     parser = MultipartParser(opts[b"boundary"], rec.callbacks())
     seen = 0
@@ -152,7 +153,7 @@ async def receive(request: Request, tmp: Path, *, max_bytes: int, file_fields: s
         raise
     if any(not up.sha256 for up in rec.form.files.values()):  # a part cut off by the end of the body
         rec.form.discard()
-        raise RequestError(request.url.path, "the upload ended early")
+        raise RequestError(request.url.path, N_("the upload ended early"))
     return rec.form
 
 

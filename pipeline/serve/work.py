@@ -16,6 +16,7 @@ from extractors import ExtractConfig
 from pipeline import exceptions
 from pipeline.api import NewSide, compare_plans, compare_sidebyside, render_compare
 from pipeline.exceptions import InputFormatError, PlandiffError
+from pipeline.i18n import N_
 from pipeline.identify import identify
 from pipeline.model import Comparison, ExtractResult
 from reports.view import ReportConfig
@@ -58,7 +59,7 @@ def _load_json(path: str, name: str) -> ExtractResult:
     except (OSError, ValueError, TypeError, KeyError, AttributeError) as e:
         raise InputFormatError(name, str(e)) from e
     if not result.documents:
-        raise InputFormatError(name, "no documents")
+        raise InputFormatError(name, N_("no documents"))
     return result
 
 
