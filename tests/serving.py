@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -11,6 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+
+def english_env() -> dict[str, str]:
+    """The environment with an English locale, so the server's own lines (``error``, the log) are predictable."""
+    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
+    return {**env, "LANG": "C.UTF-8"}
 
 
 def free_port() -> int:
@@ -37,7 +44,7 @@ class Server:
         cmd = [sys.executable, "-m", "pipeline.cli", "serve", "--port", str(self.port), "--data", str(self.data)]
         cmd += ["--archive-root", str(self.root), "--jobs", "2", *self.args]
         with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen(cmd, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+            self.proc = subprocess.Popen(cmd, stdout=log, stderr=log, stdin=subprocess.DEVNULL, env=english_env())
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

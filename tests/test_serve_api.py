@@ -16,7 +16,7 @@ import openpyxl
 import pypdfium2 as pdfium
 import pytest
 from conftest import DATA, SAMPLES
-from serving import Server, post_compare, wait_job
+from serving import Server, english_env, post_compare, wait_job
 
 from pipeline import api
 
@@ -320,7 +320,7 @@ def test_an_internal_error_reaches_the_client_as_one_line_and_the_log_with_its_t
 
 def run_serve(*args: str) -> subprocess.CompletedProcess[str]:
     cmd = [sys.executable, "-m", "pipeline.cli", "serve", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", timeout=60, check=False)
+    return subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", timeout=60, check=False, env=english_env())
 
 
 def test_serve_that_cannot_start_says_why_in_one_line(tmp_path, server):

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import DATA, SAMPLES
-from serving import Server
+from serving import Server, english_env
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
@@ -54,7 +54,9 @@ def browser(tmp_path_factory, downloads):
     ):
         opts.add_argument(flag)
     opts.add_experimental_option("prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False})
-    driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=opts)  # a driver path: Selenium Manager stays idle
+    # a driver path: Selenium Manager stays idle; a UTF-8 locale that exists (LANG=ja_JP.UTF-8 without that
+    # locale installed makes Chromium save a download named in Japanese as "download")
+    driver = webdriver.Chrome(service=Service(executable_path=DRIVER, env=english_env()), options=opts)
     driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
     yield driver
     driver.quit()
@@ -139,7 +141,9 @@ def test_the_excel_download_opens_in_openpyxl(browser, first, downloads):
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not list(downloads.glob("*.xlsx")):
         time.sleep(0.1)
-    (path,) = downloads.glob("*.xlsx")
+    got = list(downloads.glob("*.xlsx"))
+    assert len(got) == 1, sorted(p.name for p in downloads.iterdir())
+    (path,) = got
     sheet = openpyxl.load_workbook(path).active
     values = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
     assert any("９６．５％" in v for v in values)

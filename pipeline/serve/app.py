@@ -23,7 +23,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from pipeline.exceptions import PlandiffError, ServeError
-from pipeline.i18n import N_
+from pipeline.i18n import N_, _
 
 from . import api, messages, pages
 from .config import ServeConfig
@@ -96,7 +96,9 @@ def serve(config: ServeConfig, *, open_browser: bool = False) -> None:
         raise ServeError(f"{config.host}:{config.port}", e.strerror or str(e)) from e
     config = replace(config, port=sock.getsockname()[1])  # --port 0: the port the system chose
     if not config.local_only:
-        log.warning("warning: listening on %s: this service has no login; anyone who can reach it can use it", config.host)
+        log.warning(
+            _("warning: listening on {host}: this service has no login; anyone who can reach it can use it").format(host=config.host)
+        )
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(config),
@@ -114,7 +116,7 @@ def serve(config: ServeConfig, *, open_browser: bool = False) -> None:
         while not server.started and not server.should_exit:
             time.sleep(0.05)
         if server.started:
-            log.info("serving on %s (data: %s; Ctrl-C stops)", url, config.data_dir)
+            log.info(_("serving on {url} (data: {data}; Ctrl-C stops)").format(url=url, data=config.data_dir))
             sys.stderr.flush()
             if open_browser:
                 webbrowser.open(url)

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from pipeline.api import sidebyside_parts
 from pipeline.batch import BatchConfig, FileRecord, find_pdfs, plan_comparisons, run_batch
 from pipeline.exceptions import ArchiveError, BrokenPdfError, PlandiffError
-from pipeline.i18n import N_
+from pipeline.i18n import N_, _
 from pipeline.model import Comparison, ExtractResult
 from reports.view import ReportConfig
 
@@ -77,7 +77,7 @@ class Jobs:
             pool = self._dask_executor(self.config.scheduler)
         else:
             pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("forkserver"))
-        for _ in range(self.workers):
+        for _worker in range(self.workers):
             pool.submit(work.warm)
         return pool
 
@@ -93,7 +93,7 @@ class Jobs:
     def start(self) -> None:
         left = self.store.interrupt_unfinished(**messages.plain(messages.INTERRUPTED))
         if left:
-            log.warning("%d job(s) of an earlier run were left unfinished; marked interrupted", left)
+            log.warning(_("{count} job(s) of an earlier run were left unfinished; marked interrupted").format(count=left))
         self._pool = self._new_pool()
 
     async def call(self, fn: Callable[..., T], *args: Any) -> T:
@@ -126,7 +126,7 @@ class Jobs:
             await asyncio.shield(self._update(job_id, state="failed", **messages.plain(messages.INTERRUPTED)))
             raise
         except Exception:
-            log.exception("job %s failed", job_id)
+            log.exception(_("job {id} failed").format(id=job_id))
             await self._update(job_id, state="failed", **messages.plain(messages.INTERNAL))
 
     async def _update(self, job_id: str, **fields: Any) -> None:
@@ -137,8 +137,8 @@ class Jobs:
         self.closing = True
         tasks = list(self._tasks.values())
         if tasks:
-            log.info("waiting for %d running job(s)", len(tasks))
-            _, pending = await asyncio.wait(tasks, timeout=GRACE_SECONDS)
+            log.info(_("waiting for {count} running job(s)").format(count=len(tasks)))
+            _done, pending = await asyncio.wait(tasks, timeout=GRACE_SECONDS)
             for t in pending:
                 t.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
@@ -148,7 +148,7 @@ class Jobs:
             self._client.close()  # a Dask cluster: its executor goes with the client
         elif pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-        log.info("stopped")
+        log.info(_("stopped"))
 
     # -- reading uploads --------------------------------------------------------------
 

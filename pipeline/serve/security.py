@@ -13,7 +13,7 @@ import logging
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pipeline.i18n import N_
+from pipeline.i18n import N_, _
 
 from . import messages
 
@@ -80,7 +80,7 @@ class Guard:
         try:
             await self.app(scope, receive, send_with_headers)
         except Exception:  # the one place an unexpected error stops: logged here, one line to the client
-            log.exception("%s %s failed", scope["method"], scope["path"])
+            log.exception(_("{method} {path} failed").format(method=scope["method"], path=scope["path"]))
             if not started:
                 await _refuse(send, 500, **messages.plain(messages.INTERNAL))
 
