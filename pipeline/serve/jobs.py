@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pipeline.api import sidebyside_parts
-from pipeline.batch import BatchConfig, FileRecord, find_pdfs, plan_comparisons, run_batch
+from pipeline.archive import scan_archive
+from pipeline.batch import BatchConfig, FileRecord, plan_comparisons, run_batch
 from pipeline.exceptions import ArchiveError, BrokenPdfError, PlandiffError
 from pipeline.i18n import N_, _
 from pipeline.model import Comparison, ExtractResult
@@ -284,7 +285,7 @@ class Jobs:
         await self._update(job_id, state="done", stage="done", progress=1.0, detail=detail)
 
     async def _run_batch(self, job_id: str, archive: Path, out: Path, detail: dict[str, Any]) -> None:
-        total = max(len(find_pdfs(archive, out)), 1)
+        total = max(sum(1 for e in scan_archive(archive, out) if not e.problem), 1)
         loop = asyncio.get_running_loop()
 
         def on_file(rec: FileRecord) -> None:  # in the batch's thread
