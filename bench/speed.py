@@ -1,34 +1,50 @@
-"""Extraction speed: plandiff against pdfplumber's own extract_words, in one run.
+"""Speed and memory, each figure next to its floor measured in the same run.
 
-    python bench/speed.py [--runs 5] [PDF ...]
+    python bench/speed.py [--runs 5] [--plumber] [--big 1000] [PDF ...]
 
-Prints pages per second (median of --runs) for plandiff's whole extraction
-and for pdfplumber ``extract_words`` over the same pages, and their ratio
-(cost of plandiff ÷ cost of extract_words; below 1 means plandiff is faster).
-The last column runs plandiff on its pdfplumber character source, to show
-where the time goes: in the character layer, not in plandiff's own work.
+Extraction (in process, pages/s, median of --runs interleaved runs) against
+two PDFium floors over the same pages: the text page built alone, and the raw
+ctypes loop reading every character's code and loose box.  "of floor" is
+plandiff's rate as a share of the chars-and-boxes floor (1.0: as fast as
+reading the characters at all).  --plumber adds pdfplumber's extract_words.
+
+Whole processes (median wall time of --runs, like hyperfine): ``python -c
+pass`` (the floor), ``plandiff --version``, ``plandiff extract`` of a one-page
+PDF, ``plandiff compare`` of two ~60-page plans; then the comparison alone in
+process.  --big N builds an N-page PDF from a corpus plan's pages and reports
+``plandiff extract``'s time and peak RSS (0 skips).
 Default input: every PDF of ../shared/corpus/pdf.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import pdfplumber  # noqa: E402
+import pypdfium2 as pdfium  # noqa: E402
+import pypdfium2.raw as pdfium_c  # noqa: E402
 
 from extractors import ExtractConfig, extract_pdf  # noqa: E402
 
 PLUMBER = ExtractConfig(source="pdfplumber")
+CORPUS = ROOT.parent / "shared" / "corpus" / "pdf"
+PLANDIFF = [str(Path(sys.executable).parent / "plandiff")]
 
 
 def plumber_words(path: Path) -> int:
+    import pdfplumber
+
     with pdfplumber.open(path) as pdf:
         n = 0
         for page in pdf.pages:
@@ -38,10 +54,96 @@ def plumber_words(path: Path) -> int:
     return n
 
 
-def timed(fn, *args) -> float:  # type: ignore[no-untyped-def]
+def floor_textpage(path: Path) -> None:
+    """PDFium's part of any extraction: each page loaded and its text page built."""
+    pdf = pdfium.PdfDocument(str(path))
+    for i in range(len(pdf)):
+        page = pdf[i]
+        page.get_textpage().close()
+        page.close()
+    pdf.close()
+
+
+def floor_chars(path: Path) -> None:
+    """The text page plus the least any reader of characters does: each code and loose box through ctypes."""
+    pdf = pdfium.PdfDocument(str(path))
+    rect = pdfium_c.FS_RECTF()
+    for i in range(len(pdf)):
+        page = pdf[i]
+        tp = page.get_textpage()
+        raw = tp.raw
+        for k in range(pdfium_c.FPDFText_CountChars(raw)):
+            pdfium_c.FPDFText_GetUnicode(raw, k)
+            pdfium_c.FPDFText_GetLooseCharBox(raw, k, rect)
+        tp.close()
+        page.close()
+    pdf.close()
+
+
+def timed(fn: Callable[..., object], *args: object) -> float:
     t = time.perf_counter()
     fn(*args)
     return time.perf_counter() - t
+
+
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}  # the code of this tree, whatever the venv was installed from
+
+
+def run_process(cmd: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=ROOT, env=ENV)
+    return time.perf_counter() - t
+
+
+def bench_extract(pdfs: list[Path], runs: int, plumber: bool) -> None:
+    cols = ["plandiff p/s", "textpage p/s", "chars+boxes p/s", "of floor"] + (["extract_words p/s"] if plumber else [])
+    print(f"{'file':46} {'pages':>5} " + " ".join(f"{c:>15}" for c in cols))
+    names = ["plandiff", "textpage", "chars"] + (["plumber"] if plumber else [])
+    fns: dict[str, Callable[[Path], object]] = {"plandiff": extract_pdf, "textpage": floor_textpage, "chars": floor_chars, "plumber": plumber_words}
+    total: dict[str, float] = dict.fromkeys(names, 0.0)
+    pages_all = 0
+    for pdf in pdfs:
+        pages = extract_pdf(pdf).pages
+        times: dict[str, list[float]] = {n: [] for n in names}
+        for _ in range(runs):  # interleaved, so all see the same machine load
+            for n in names:
+                times[n].append(timed(fns[n], pdf))
+        med = {n: statistics.median(t) for n, t in times.items()}
+        for n in names:
+            total[n] += med[n]
+        pages_all += pages
+        row = [pages / med["plandiff"], pages / med["textpage"], pages / med["chars"], med["chars"] / med["plandiff"]]
+        row += [pages / med["plumber"]] if plumber else []
+        print(f"{pdf.name[:46]:46} {pages:5d} " + " ".join(f"{v:15.2f}" if i == 3 else f"{v:15.1f}" for i, v in enumerate(row)))
+    row = [pages_all / total["plandiff"], pages_all / total["textpage"], pages_all / total["chars"], total["chars"] / total["plandiff"]]
+    row += [pages_all / total["plumber"]] if plumber else []
+    print(f"{'all (sum of medians)':46} {pages_all:5d} " + " ".join(f"{v:15.2f}" if i == 3 else f"{v:15.1f}" for i, v in enumerate(row)))
+
+
+def bench_processes(runs: int) -> None:
+    split = CORPUS / "split"
+    old, new = (split / f"kanagawa-{y}.plan.docx.pdf" for y in ("r6", "r7"))
+    pages = sum(extract_pdf(p).pages for p in (old, new))
+    with tempfile.TemporaryDirectory() as tmp:
+        one = Path(tmp) / "one-page.pdf"
+        src = pdfium.PdfDocument(str(new))
+        dst = pdfium.PdfDocument.new()
+        dst.import_pages(src, [0])
+        dst.save(str(one))
+        out = Path(tmp) / "cmp.json"
+        cmds = {
+            "python -c pass (floor)": [sys.executable, "-c", "pass"],
+            "plandiff --version": [*PLANDIFF, "--version"],
+            "plandiff extract, 1 page": [*PLANDIFF, "extract", "-q", str(one)],
+            f"plandiff compare, {pages} pages": [*PLANDIFF, "compare", "-q", str(old), str(new), "-o", str(out)],
+        }
+        times: dict[str, list[float]] = {k: [] for k in cmds}
+        for _ in range(runs):
+            for k, cmd in cmds.items():
+                times[k].append(run_process(cmd))
+    print(f"\nwhole process, median of {runs} runs (min–max)")
+    for k, t in times.items():
+        print(f"  {k:34} {statistics.median(t):6.2f} s  ({min(t):.2f}–{max(t):.2f})")
 
 
 def bench_compare(runs: int) -> None:
@@ -49,7 +151,7 @@ def bench_compare(runs: int) -> None:
     from diffing import compare_documents
     from pipeline.model import Document
 
-    split = ROOT.parent / "shared" / "corpus" / "pdf" / "split"
+    split = CORPUS / "split"
     old1, new1 = (extract_pdf(split / f"kanagawa-{y}.plan.docx.pdf") for y in ("r6", "r7"))
     k = max(1, round(60 / old1.pages))
     old = Document(old1.documents[0].blocks * k)
@@ -62,30 +164,46 @@ def bench_compare(runs: int) -> None:
     )
 
 
+def peak_rss(cmd: list[str]) -> tuple[float, float]:
+    """Wall time and peak RSS (MB) of ``cmd`` run in a fresh child, so no earlier child's peak counts."""
+    probe = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    t = time.perf_counter()
+    res = subprocess.run([sys.executable, "-c", probe, *cmd], check=True, capture_output=True, text=True, cwd=ROOT, env=ENV)
+    return time.perf_counter() - t, int(res.stdout) / 1024
+
+
+def bench_big(pages: int) -> None:
+    base = CORPUS / "split" / "kanagawa-r7.plan.docx.pdf"
+    src = pdfium.PdfDocument(str(base))
+    n = len(src)
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = []
+        for total in (pages // 4, pages):
+            big = Path(tmp) / f"big{total}.pdf"
+            dst = pdfium.PdfDocument.new()
+            while len(dst) < total:
+                dst.import_pages(src, list(range(min(n, total - len(dst)))))
+            dst.save(str(big))
+            dst.close()
+            rows.append((total, *peak_rss([*PLANDIFF, "extract", "-q", str(big), "-o", str(Path(tmp) / "big.json")])))
+    floor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\nplandiff extract of {base.name}'s pages repeated (this bench process, for scale: {floor:.0f} MB)")
+    for total, wall, rss in rows:
+        print(f"  {total:5d} pages: {wall:6.1f} s ({total / wall:5.1f} pages/s), peak RSS {rss:5.0f} MB")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("pdfs", nargs="*", type=Path)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--plumber", action="store_true", help="add pdfplumber extract_words (slow)")
+    ap.add_argument("--big", type=int, default=1000, help="pages of the memory bench (0: skip)")
     args = ap.parse_args(argv)
-    pdfs = args.pdfs or sorted((ROOT.parent / "shared" / "corpus" / "pdf").glob("**/*.pdf"))
-    print(f"{'file':46} {'pages':>5} {'plandiff p/s':>13} {'extract_words p/s':>18} {'cost ratio':>10} {'plandiff/pdfplumber p/s':>24}")
-    ours_all, theirs_all, slow_all, pages_all = [], [], [], 0
-    for pdf in pdfs:
-        pages = extract_pdf(pdf).pages
-        ours, theirs, slow = [], [], []
-        for _ in range(args.runs):  # interleaved, so all see the same machine load
-            ours.append(timed(extract_pdf, pdf))
-            theirs.append(timed(plumber_words, pdf))
-            slow.append(timed(lambda p: extract_pdf(p, config=PLUMBER), pdf))
-        o, t, s = statistics.median(ours), statistics.median(theirs), statistics.median(slow)
-        ours_all.append(o)
-        theirs_all.append(t)
-        slow_all.append(s)
-        pages_all += pages
-        print(f"{pdf.name:46} {pages:5d} {pages / o:13.1f} {pages / t:18.1f} {o / t:10.2f} {pages / s:24.1f}")
-    o, t, s = sum(ours_all), sum(theirs_all), sum(slow_all)
-    print(f"{'all (sum of medians)':46} {pages_all:5d} {pages_all / o:13.1f} {pages_all / t:18.1f} {o / t:10.2f} {pages_all / s:24.1f}")
+    bench_extract(args.pdfs or sorted(CORPUS.glob("**/*.pdf")), args.runs, args.plumber)
+    bench_processes(args.runs)
     bench_compare(args.runs)
+    if args.big:
+        bench_big(args.big)
     return 0
 
 

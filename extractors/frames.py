@@ -10,6 +10,7 @@ tables nested in a cell.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -104,15 +105,39 @@ def frame_rows(page: PageContent, frame: Frame) -> list[FrameRow]:
         ys.append(frame.bottom)
     inner_rules = [r for r in page.rules if _inside_column(r, cols) and not _is_frame_rule(r, frame)]
     rows: list[FrameRow] = []
-    for y0, y1 in itertools.pairwise(ys):
+    buckets = _buckets(page.chars, frame.xs, ys)
+    for r, (y0, y1) in enumerate(itertools.pairwise(ys)):
         cells = []
-        for x0, x1 in cols:
-            chars = [c for c in page.chars if x0 <= (c.x0 + c.x1) / 2 <= x1 and y0 <= (c.top + c.bottom) / 2 <= y1]
+        for k, (x0, x1) in enumerate(cols):
+            chars = buckets.get((r, k), [])
             rules = [r for r in inner_rules if x0 - _SNAP <= r.x0 and r.x1 <= x1 + _SNAP and y0 - _SNAP <= r.top and r.bottom <= y1 + _SNAP]
             cells.append(_cell(chars, rules, page.number))
         if any(c.lines or c.tables for c in cells):
             rows.append(FrameRow(page.number, y0, tuple(cells)))
     return rows
+
+
+def _buckets(chars: Sequence[Char], xs: Sequence[float], ys: Sequence[float]) -> dict[tuple[int, int], list[Char]]:
+    """The characters of each (row, column) cell between boundaries ``ys`` and ``xs``, in page order.
+
+    A centre exactly on a boundary belongs to both cells, as with ``x0 <= cx <= x1``.
+    """
+    out: dict[tuple[int, int], list[Char]] = {}
+    last_x, last_y = len(xs) - 1, len(ys) - 1
+    for c in chars:
+        cx, cy = (c.x0 + c.x1) / 2, (c.top + c.bottom) / 2
+        r = bisect.bisect_right(ys, cy) - 1
+        if r < 0 or (r == last_y and cy != ys[-1]):
+            continue
+        k = bisect.bisect_right(xs, cx) - 1
+        if k < 0 or (k == last_x and cx != xs[-1]):
+            continue
+        for rr in (r - 1, r) if cy == ys[r] else (r,):
+            if 0 <= rr < last_y:
+                for kk in (k - 1, k) if cx == xs[k] else (k,):
+                    if 0 <= kk < last_x:
+                        out.setdefault((rr, kk), []).append(c)
+    return out
 
 
 def _inside_column(r: Segment, cols: Sequence[tuple[float, float]]) -> bool:

@@ -7,8 +7,6 @@ gap between two Latin letters or digits — never between Japanese characters.
 
 from __future__ import annotations
 
-import statistics
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -53,26 +51,37 @@ def _is_ascii_word(ch: str) -> bool:
 def make_line(chars: Sequence[Char], page: int) -> Line:
     """One line from characters already in reading order."""
     parts: list[str] = []
+    visible: list[Char] = []
     prev: Char | None = None
     for c in chars:
-        if prev is not None and not c.text.isspace() and not prev.text.isspace():
-            gap = c.x0 - prev.x1
-            if gap > _WORD_GAP * max(c.size, 1.0) and _is_ascii_word(prev.text[-1]) and _is_ascii_word(c.text[0]):
-                parts.append(" ")
+        if not c.text.isspace():
+            if prev is not None and not prev.text.isspace():
+                gap = c.x0 - prev.x1
+                if gap > _WORD_GAP * max(c.size, 1.0) and _is_ascii_word(prev.text[-1]) and _is_ascii_word(c.text[0]):
+                    parts.append(" ")
+            visible.append(c)
         parts.append(c.text)
         prev = c
     text = " ".join("".join(parts).split())
-    visible = [c for c in chars if not c.text.isspace()] or list(chars)
-    sizes = [c.size for c in visible]
-    weights = Counter(c.weight for c in visible)
+    visible = visible or list(chars)
+    sizes = sorted(c.size for c in visible)
+    half = len(sizes) // 2
+    weights: dict[int, int] = {}
+    x0, top, x1, bottom = visible[0].x0, visible[0].top, visible[0].x1, visible[0].bottom
+    for c in visible:
+        weights[c.weight] = weights.get(c.weight, 0) + 1
+        x0 = min(x0, c.x0)
+        top = min(top, c.top)
+        x1 = max(x1, c.x1)
+        bottom = max(bottom, c.bottom)
     return Line(
         chars=tuple(chars),
         text=text,
-        x0=min(c.x0 for c in visible),
-        top=min(c.top for c in visible),
-        x1=max(c.x1 for c in visible),
-        bottom=max(c.bottom for c in visible),
-        size=statistics.median(sizes),
+        x0=x0,
+        top=top,
+        x1=x1,
+        bottom=bottom,
+        size=sizes[half] if len(sizes) % 2 else (sizes[half - 1] + sizes[half]) / 2,  # the median
         weight=max(weights, key=lambda w: (weights[w], w)),
         page=page,
     )

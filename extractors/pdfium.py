@@ -11,6 +11,7 @@ import ctypes
 import math
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -26,6 +27,36 @@ _STROKED = (pdfium_c.FPDF_TEXTRENDERMODE_FILL_STROKE, pdfium_c.FPDF_TEXTRENDERMO
 # the line box of a CJK font above and below the baseline, as shares of the size
 _ASCENT, _DESCENT = 0.88, 0.12
 
+
+def _fast(fn: Any, restype: Any, *argtypes: Any) -> Any:
+    """PDFium function ``fn`` called with handles as plain addresses: no argument checks per call.
+
+    pypdfium2's bindings wrap every handle in a typed pointer; in loops run once
+    per character or page object that wrapping costs more than the call itself.
+    """
+    return ctypes.CFUNCTYPE(restype, *argtypes)(_handle(fn))
+
+
+def _handle(ptr: Any) -> int:
+    """The address a pypdfium2 handle points to, for the ``_fast`` functions."""
+    return ctypes.cast(ptr, ctypes.c_void_p).value or 0
+
+
+_P, _I, _F = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
+_COUNT_CHARS = _fast(pdfium_c.FPDFText_CountChars, _I, _P)
+_UNICODE = _fast(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, _P, _I)
+_IS_GENERATED = _fast(pdfium_c.FPDFText_IsGenerated, _I, _P, _I)
+_LOOSE_BOX = _fast(pdfium_c.FPDFText_GetLooseCharBox, _I, _P, _I, _P)
+_TEXT_OBJECT = _fast(pdfium_c.FPDFText_GetTextObject, _P, _P, _I)
+_RENDER_MODE = _fast(pdfium_c.FPDFTextObj_GetTextRenderMode, _I, _P)
+_COUNT_OBJECTS = _fast(pdfium_c.FPDFPage_CountObjects, _I, _P)
+_GET_OBJECT = _fast(pdfium_c.FPDFPage_GetObject, _P, _P, _I)
+_COUNT_FORM_OBJECTS = _fast(pdfium_c.FPDFFormObj_CountObjects, _I, _P)
+_GET_FORM_OBJECT = _fast(pdfium_c.FPDFFormObj_GetObject, _P, _P, ctypes.c_ulong)
+_OBJ_TYPE = _fast(pdfium_c.FPDFPageObj_GetType, _I, _P)
+_OBJ_BOUNDS = _fast(pdfium_c.FPDFPageObj_GetBounds, _I, _P, _P, _P, _P, _P)
+_Count = Callable[[int], int]
+_Get = Callable[[int, int], int | None]
 
 _Placer = Callable[[float, float, float, float], tuple[float, float, float, float]]
 
@@ -79,6 +110,8 @@ class PdfiumSource:
         self._flags = ctypes.c_int()
         self._matrix = pdfium_c.FS_MATRIX()
         self._ox, self._oy = ctypes.c_double(), ctypes.c_double()
+        self._box = (ctypes.c_float * 4)()  # an object's left, bottom, right, top
+        self._box_at = tuple(ctypes.addressof(self._box) + k * ctypes.sizeof(ctypes.c_float) for k in range(4))
 
     def pages(self) -> Iterator[PageContent]:
         for i in range(self.page_count):
@@ -109,31 +142,53 @@ class PdfiumSource:
         finally:
             tp.close()
         rules: list[Segment] = []
+        images = self._shapes(_handle(page.raw), _COUNT_OBJECTS, _GET_OBJECT, 0, place, rules)
+        return PageContent(number, width, height, tuple(chars), join_segments(rules), images)
+
+    def _shapes(self, parent: int, count: _Count, get: _Get, level: int, place: _Placer, rules: list[Segment]) -> int:
+        """Append the ruling lines among ``parent``'s path objects (forms opened 4 levels deep) to ``rules``; the images."""
+        n = count(parent)
+        if n < 0:
+            raise pdfium.PdfiumError("Failed to get number of pageobjects.")
         images = 0
-        for obj in page.get_objects(max_depth=4):
-            if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
-                x0, top, x1, bottom = place(*obj.get_bounds())
+        box = self._box
+        for i in range(n):
+            obj = get(parent, i)
+            if not obj:
+                raise pdfium.PdfiumError("Failed to get pageobject.")
+            kind = _OBJ_TYPE(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                if not _OBJ_BOUNDS(obj, *self._box_at):
+                    raise pdfium.PdfiumError("Failed to locate pageobject.")
+                x0, top, x1, bottom = place(box[0], box[1], box[2], box[3])
                 if is_rule(x1 - x0, bottom - top):
                     rules.append(Segment(x0, top, x1, bottom))
                 elif min(x1 - x0, bottom - top) > RULE_THICKNESS:
                     # a rectangle: its four edges may be cell borders
                     rules.extend(rect_edges(x0, top, x1, bottom))
-            elif obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
                 images += 1
-        return PageContent(number, width, height, tuple(chars), join_segments(rules), images)
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and level < 3:
+                images += self._shapes(obj, _COUNT_FORM_OBJECTS, _GET_FORM_OBJECT, level + 1, place, rules)
+        return images
 
     def _chars(self, tp: pdfium_c.FPDF_TEXTPAGE, place: _Placer) -> list[Char]:
+        # the fewest calls per character: its code, its loose box and its text object
+        # (style is looked up once per text object); the rest only where needed
         out: list[Char] = []
         self._fonts.clear()  # text-object handles are only unique within a page
+        fonts = self._fonts
+        handle = _handle(tp)
         rect = pdfium_c.FS_RECTF()
-        n = pdfium_c.FPDFText_CountChars(tp)
-        for i in range(n):
-            code = pdfium_c.FPDFText_GetUnicode(tp, i)
-            if code in (0x0D, 0x0A, 0xFFFE) or pdfium_c.FPDFText_IsGenerated(tp, i) == 1:
+        at = ctypes.addressof(rect)
+        for i in range(_COUNT_CHARS(handle)):
+            code = _UNICODE(handle, i)
+            if code in (0x0D, 0x0A, 0xFFFE) or (code == 0x20 and _IS_GENERATED(handle, i) == 1):
                 continue
-            if not pdfium_c.FPDFText_GetLooseCharBox(tp, i, rect):
+            if not _LOOSE_BOX(handle, i, at):
                 continue
-            size, weight = self._style(tp, i)
+            obj = _TEXT_OBJECT(handle, i) or 0
+            size, weight = fonts.get(obj) or self._style(tp, i, obj)
             top, bottom = rect.top, rect.bottom
             if not 0.75 * size <= top - bottom <= 1.5 * size:
                 # PDFium fell back to the glyph outline (the font has no usable
@@ -145,24 +200,20 @@ class PdfiumSource:
             out.append(Char(chr(code), x0, y0, x1, y1, size, weight, i))
         return out
 
-    def _style(self, tp: pdfium_c.FPDF_TEXTPAGE, i: int) -> tuple[float, int]:
-        """Rendered size and weight class of character ``i``, looked up once per text object."""
-        obj = pdfium_c.FPDFText_GetTextObject(tp, i)
-        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
-        hit = self._fonts.get(key)
-        if hit is None:
-            pdfium_c.FPDFText_GetFontInfo(tp, i, self._buf, 256, ctypes.byref(self._flags))
-            name = self._buf.value.decode("latin-1", "replace")
-            weight = font_weight(
-                name,
-                bold=not name  # a Type3 font: glyphs drawn as paths, how browsers print a synthetic bold
-                or pdfium_c.FPDFText_GetFontWeight(tp, i) >= 600
-                or bool(self._flags.value & (1 << 18))
-                or pdfium_c.FPDFTextObj_GetTextRenderMode(obj) in _STROKED,
-            )
-            # the size a reader sees: the font size scaled by the text matrix and the CTM
-            pdfium_c.FPDFText_GetMatrix(tp, i, self._matrix)
-            scale = math.hypot(self._matrix.c, self._matrix.d) or 1.0
-            hit = (round(pdfium_c.FPDFText_GetFontSize(tp, i) * scale, 2), weight)
-            self._fonts[key] = hit
+    def _style(self, tp: pdfium_c.FPDF_TEXTPAGE, i: int, obj: int) -> tuple[float, int]:
+        """Rendered size and weight class of character ``i`` of text object ``obj``, remembered for the object."""
+        pdfium_c.FPDFText_GetFontInfo(tp, i, self._buf, 256, ctypes.byref(self._flags))
+        name = self._buf.value.decode("latin-1", "replace")
+        weight = font_weight(
+            name,
+            bold=not name  # a Type3 font: glyphs drawn as paths, how browsers print a synthetic bold
+            or pdfium_c.FPDFText_GetFontWeight(tp, i) >= 600
+            or bool(self._flags.value & (1 << 18))
+            or _RENDER_MODE(obj) in _STROKED,
+        )
+        # the size a reader sees: the font size scaled by the text matrix and the CTM
+        pdfium_c.FPDFText_GetMatrix(tp, i, self._matrix)
+        scale = math.hypot(self._matrix.c, self._matrix.d) or 1.0
+        hit = (round(pdfium_c.FPDFText_GetFontSize(tp, i) * scale, 2), weight)
+        self._fonts[obj] = hit
         return hit
