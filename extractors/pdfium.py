@@ -18,11 +18,10 @@ import pypdfium2.raw as pdfium_c
 
 from pipeline.exceptions import BrokenPdfError, EmptyPdfError, EncryptedPdfError, TooLargeError
 
-from .page import RULE_THICKNESS, Char, PageContent, Segment, check_page_count, damaged_page, font_weight, is_rule, rect_edges
+from .page import BOLD, RULE_THICKNESS, Char, PageContent, Segment, check_page_count, damaged_page, font_weight, is_rule, rect_edges
 from .rules import join_segments
 from .sources import check_header, page_count_pdfminer
 
-# Word prints "bold" Mincho (a face without a bold weight) by stroking the outlines
 _STROKED = (pdfium_c.FPDF_TEXTRENDERMODE_FILL_STROKE, pdfium_c.FPDF_TEXTRENDERMODE_FILL_STROKE_CLIP)
 # the line box of a CJK font above and below the baseline, as shares of the size
 _ASCENT, _DESCENT = 0.88, 0.12
@@ -48,6 +47,9 @@ _UNICODE = _fast(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, _P, _I)
 _IS_GENERATED = _fast(pdfium_c.FPDFText_IsGenerated, _I, _P, _I)
 _LOOSE_BOX = _fast(pdfium_c.FPDFText_GetLooseCharBox, _I, _P, _I, _P)
 _TEXT_OBJECT = _fast(pdfium_c.FPDFText_GetTextObject, _P, _P, _I)
+_TEXT_FONT = _fast(pdfium_c.FPDFTextObj_GetFont, _P, _P)
+_MATRIX = _fast(pdfium_c.FPDFText_GetMatrix, _I, _P, _I, _P)
+_FONT_SIZE = _fast(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, _P, _I)
 _RENDER_MODE = _fast(pdfium_c.FPDFTextObj_GetTextRenderMode, _I, _P)
 _COUNT_OBJECTS = _fast(pdfium_c.FPDFPage_CountObjects, _I, _P)
 _GET_OBJECT = _fast(pdfium_c.FPDFPage_GetObject, _P, _P, _I)
@@ -105,10 +107,12 @@ class PdfiumSource:
             self.title = str(self._pdf.get_metadata_dict().get("Title") or "").strip()
         except pdfium.PdfiumError:
             self.title = ""
-        self._fonts: dict[int, tuple[float, int]] = {}
+        self._fonts: dict[int, tuple[float, int]] = {}  # text object → size, weight class
+        self._faces: dict[int, int] = {}  # font → weight class before stroking
         self._buf = ctypes.create_string_buffer(256)
         self._flags = ctypes.c_int()
         self._matrix = pdfium_c.FS_MATRIX()
+        self._matrix_at = ctypes.addressof(self._matrix)
         self._ox, self._oy = ctypes.c_double(), ctypes.c_double()
         self._box = (ctypes.c_float * 4)()  # an object's left, bottom, right, top
         self._box_at = tuple(ctypes.addressof(self._box) + k * ctypes.sizeof(ctypes.c_float) for k in range(4))
@@ -177,6 +181,7 @@ class PdfiumSource:
         # (style is looked up once per text object); the rest only where needed
         out: list[Char] = []
         self._fonts.clear()  # text-object handles are only unique within a page
+        self._faces.clear()  # and font handles may not outlive it
         fonts = self._fonts
         handle = _handle(tp)
         rect = pdfium_c.FS_RECTF()
@@ -188,7 +193,7 @@ class PdfiumSource:
             if not _LOOSE_BOX(handle, i, at):
                 continue
             obj = _TEXT_OBJECT(handle, i) or 0
-            size, weight = fonts.get(obj) or self._style(tp, i, obj)
+            size, weight = fonts.get(obj) or self._style(tp, handle, i, obj)
             top, bottom = rect.top, rect.bottom
             if not 0.75 * size <= top - bottom <= 1.5 * size:
                 # PDFium fell back to the glyph outline (the font has no usable
@@ -200,20 +205,30 @@ class PdfiumSource:
             out.append(Char(chr(code), x0, y0, x1, y1, size, weight, i))
         return out
 
-    def _style(self, tp: pdfium_c.FPDF_TEXTPAGE, i: int, obj: int) -> tuple[float, int]:
+    def _style(self, tp: pdfium_c.FPDF_TEXTPAGE, handle: int, i: int, obj: int) -> tuple[float, int]:
         """Rendered size and weight class of character ``i`` of text object ``obj``, remembered for the object."""
+        font = _TEXT_FONT(obj) if obj else None
+        face = self._faces.get(font) if font else None
+        if face is None:
+            face = self._face(tp, i)
+            if font:
+                self._faces[font] = face
+        # Word prints "bold" Mincho (a face without a bold weight) by stroking the outlines
+        weight = BOLD if _RENDER_MODE(obj) in _STROKED else face
+        # the size a reader sees: the font size scaled by the text matrix and the CTM
+        _MATRIX(handle, i, self._matrix_at)
+        scale = math.hypot(self._matrix.c, self._matrix.d) or 1.0
+        hit = (round(_FONT_SIZE(handle, i) * scale, 2), weight)
+        self._fonts[obj] = hit
+        return hit
+
+    def _face(self, tp: pdfium_c.FPDF_TEXTPAGE, i: int) -> int:
+        """The weight class of character ``i``'s font, from its name, weight and flags."""
         pdfium_c.FPDFText_GetFontInfo(tp, i, self._buf, 256, ctypes.byref(self._flags))
         name = self._buf.value.decode("latin-1", "replace")
-        weight = font_weight(
+        return font_weight(
             name,
             bold=not name  # a Type3 font: glyphs drawn as paths, how browsers print a synthetic bold
             or pdfium_c.FPDFText_GetFontWeight(tp, i) >= 600
-            or bool(self._flags.value & (1 << 18))
-            or _RENDER_MODE(obj) in _STROKED,
+            or bool(self._flags.value & (1 << 18)),
         )
-        # the size a reader sees: the font size scaled by the text matrix and the CTM
-        pdfium_c.FPDFText_GetMatrix(tp, i, self._matrix)
-        scale = math.hypot(self._matrix.c, self._matrix.d) or 1.0
-        hit = (round(pdfium_c.FPDFText_GetFontSize(tp, i) * scale, 2), weight)
-        self._fonts[obj] = hit
-        return hit
