@@ -68,12 +68,16 @@ def make_line(chars: Sequence[Char], page: int) -> Line:
     half = len(sizes) // 2
     weights: dict[int, int] = {}
     x0, top, x1, bottom = visible[0].x0, visible[0].top, visible[0].x1, visible[0].bottom
-    for c in visible:
+    for c in visible:  # min() and max() of the boxes, without a call per character
         weights[c.weight] = weights.get(c.weight, 0) + 1
-        x0 = min(x0, c.x0)
-        top = min(top, c.top)
-        x1 = max(x1, c.x1)
-        bottom = max(bottom, c.bottom)
+        if c.x0 < x0:
+            x0 = c.x0
+        if c.top < top:
+            top = c.top
+        if c.x1 > x1:
+            x1 = c.x1
+        if c.bottom > bottom:
+            bottom = c.bottom
     return Line(
         chars=tuple(chars),
         text=text,
@@ -95,8 +99,10 @@ def _attach_bullets(rows: list[list[Char]]) -> list[list[Char]]:
     """
     out = [r for r in rows]
     for i, row in enumerate(rows):
+        if any(c.text not in BULLETS and c.text not in "-‐－" and not c.text.isspace() for c in row):
+            continue  # most rows: text, found at their first character
         visible = [c for c in row if not c.text.isspace()]
-        if not visible or any(c.text not in BULLETS and c.text not in "-‐－" for c in visible):
+        if not visible:
             continue
         glyph = max(visible, key=lambda c: c.x1)
         size = max(glyph.size, 1.0)
@@ -121,15 +127,17 @@ def group_lines(chars: Iterable[Char], page: int, *, gap_split: float = 3.0) -> 
     page number or a table cell beside the text is a line of its own).
     """
     rows: list[list[Char]] = []
-    bands: list[tuple[float, float]] = []
+    row: list[Char] = []
+    lo = hi = 0.0  # the band of the last row
     for c in sorted(chars, key=lambda c: (c.top + c.bottom) / 2):
         mid = (c.top + c.bottom) / 2
-        if rows and bands[-1][0] <= mid <= bands[-1][1]:
-            rows[-1].append(c)
+        if row and lo <= mid <= hi:
+            row.append(c)
             continue
         h = max(c.bottom - c.top, 1.0)
-        rows.append([c])
-        bands.append((mid - 0.35 * h, mid + 0.35 * h))
+        row = [c]
+        rows.append(row)
+        lo, hi = mid - 0.35 * h, mid + 0.35 * h
     lines: list[Line] = []
     for row in _attach_bullets(rows):
         row.sort(key=lambda c: c.x0)

@@ -78,6 +78,8 @@ def tables_and_lines(rules: Sequence[Segment], chars: Sequence[Char], page: int)
     """A region's ruled tables, and the lines of the characters outside them."""
     tables = find_tables(rules, chars, page)
     boxes = [t.bbox for t in tables]
+    if not boxes:
+        return tables, group_lines(chars, page)
     free = [c for c in chars if not any(b.x0 <= (c.x0 + c.x1) / 2 <= b.x1 and b.top <= (c.top + c.bottom) / 2 <= b.bottom for b in boxes)]
     return tables, group_lines(free, page)
 
