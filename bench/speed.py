@@ -99,7 +99,12 @@ def bench_extract(pdfs: list[Path], runs: int, plumber: bool) -> None:
     cols = ["plandiff p/s", "textpage p/s", "chars+boxes p/s", "of floor"] + (["extract_words p/s"] if plumber else [])
     print(f"{'file':46} {'pages':>5} " + " ".join(f"{c:>15}" for c in cols))
     names = ["plandiff", "textpage", "chars"] + (["plumber"] if plumber else [])
-    fns: dict[str, Callable[[Path], object]] = {"plandiff": extract_pdf, "textpage": floor_textpage, "chars": floor_chars, "plumber": plumber_words}
+    fns: dict[str, Callable[[Path], object]] = {
+        "plandiff": extract_pdf,
+        "textpage": floor_textpage,
+        "chars": floor_chars,
+        "plumber": plumber_words,
+    }
     total: dict[str, float] = dict.fromkeys(names, 0.0)
     pages_all = 0
     for pdf in pdfs:
@@ -166,7 +171,10 @@ def bench_compare(runs: int) -> None:
 
 def peak_rss(cmd: list[str]) -> tuple[float, float]:
     """Wall time and peak RSS (MB) of ``cmd`` run in a fresh child, so no earlier child's peak counts."""
-    probe = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    probe = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
     t = time.perf_counter()
     res = subprocess.run([sys.executable, "-c", probe, *cmd], check=True, capture_output=True, text=True, cwd=ROOT, env=ENV)
     return time.perf_counter() - t, int(res.stdout) / 1024

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from conftest import CORPUS, DATA, SAMPLES
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from diffing import AlignConfig, Tokenizer, compare_documents
 from diffing.worddiff import word_diff
 from pipeline import api
+from pipeline.exceptions import EncryptedPdfError
 from pipeline.model import Block, Document
 
 CASES = json.loads((DATA / "compare_cases.json").read_text(encoding="utf-8"))
@@ -170,6 +172,16 @@ def test_compare_accepts_extraction_json(tmp_path):
         api.write_extract(api.extract(SAMPLES / f"{name}.plan.pdf"), tmp_path / f"{name}.json")
     from_json = api.compare(tmp_path / "sample-r6.json", tmp_path / "sample-r7.json")
     assert from_json.summary == api.compare(SAMPLES / "sample-r6.plan.pdf", SAMPLES / "sample-r7.plan.pdf").summary
+
+
+def test_two_plans_read_in_parallel_compare_as_when_read_one_after_the_other(monkeypatch):
+    old, new = SAMPLES / "sample-r6.plan.pdf", SAMPLES / "sample-r7.plan.pdf"
+    serial = api.compare(old, new)
+    monkeypatch.setattr(api, "PARALLEL_MIN_BYTES", 0)  # the samples are too small to be worth a process otherwise
+    assert api._worth_a_process([old, new]) == (len(os.sched_getaffinity(0)) >= 2)
+    assert api.compare(old, new).to_dict() == serial.to_dict()
+    with pytest.raises(EncryptedPdfError):  # the child's failure is reported by the parent, as without it
+        api.compare(DATA / "bad" / "encrypted.pdf", new)
 
 
 def test_config_is_validated_with_one_config_error():
