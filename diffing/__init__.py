@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-from .compare import compare_documents
+from typing import Any
+
 from .config import AlignConfig
-from .tokens import Tokenizer
 
 __all__ = ["AlignConfig", "Tokenizer", "compare_documents"]
+
+
+def __getattr__(name: str) -> Any:
+    """``compare_documents`` and ``Tokenizer`` imported on first use: numpy and rapidfuzz cost 0.2 s to load."""
+    if name == "compare_documents":
+        from .compare import compare_documents
+
+        return compare_documents
+    if name == "Tokenizer":
+        from .tokens import Tokenizer
+
+        return Tokenizer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

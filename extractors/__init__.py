@@ -18,20 +18,25 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pipeline.exceptions import BrokenPdfError, TooComplexError
 from pipeline.model import ExtractResult
 from pipeline.names import display_name
 
 from .config import ExtractConfig
-from .detect import detect_layout
 from .guard import check_content_limits, check_regular_file
-from .layouts import read_layout
-from .render import render_page_png
-from .sources import open_source
-from .textlayer import check_text_layer
 
 __all__ = ["ExtractConfig", "check_pdf", "extract_pdf", "render_page_png"]
+
+
+def __getattr__(name: str) -> Any:
+    """``render_page_png`` imported on first use: it loads PDFium."""
+    if name == "render_page_png":
+        from .render import render_page_png
+
+        return render_page_png
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def check_pdf(path: str | Path, *, config: ExtractConfig | None = None) -> int:
@@ -40,6 +45,8 @@ def check_pdf(path: str | Path, *, config: ExtractConfig | None = None) -> int:
     Raises the same errors for a file that is not a PDF, encrypted, damaged,
     empty or over ``max_pages`` — a quick answer before the real work.
     """
+    from .sources import open_source
+
     config = config or ExtractConfig()
     src = open_source(path, max_pages=config.max_pages, source=config.source)
     try:
@@ -57,6 +64,12 @@ def extract_pdf(
     Raises a :class:`pipeline.exceptions.PlandiffError` subclass naming the
     file and the reason when the PDF cannot be read.
     """
+    # the stages are imported here, not above: a CLI that only parses its options need not load them
+    from .detect import detect_layout
+    from .layouts import read_layout
+    from .sources import open_source
+    from .textlayer import check_text_layer
+
     config = config or ExtractConfig()
     check_regular_file(path)
     src = open_source(path, max_pages=config.max_pages, source=config.source)

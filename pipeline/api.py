@@ -13,8 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from diffing import AlignConfig, compare_documents
-from extractors import ExtractConfig, extract_pdf
+from diffing import AlignConfig
+from extractors import ExtractConfig
 from extractors.guard import check_regular_file
 from reports import formats
 from reports.formats import Format, Subject
@@ -72,12 +72,16 @@ def extract(path: str | Path, *, config: ExtractConfig | None = None, progress: 
                 line.append(Progress(total, enabled=True, label=_("{file}: pages").format(file=p.name), count_pages=False))
             line[0].update()
 
+        from extractors import extract_pdf
+
         try:
             result = extract_pdf(p, config=config, on_page=on_page)
         finally:
             if line:
                 line[0].close()
     else:
+        from extractors import extract_pdf
+
         result = extract_pdf(p, config=config)
     log.debug(
         _("{file}: {pages} pages, layout {layout}, {blocks} blocks in {documents} document(s), {seconds:.2f} s").format(
@@ -242,6 +246,8 @@ def compare_plans(
 def _compare_documents(
     old: ExtractResult, new: ExtractResult, old_doc: Document, new_doc: Document, *, config: AlignConfig | None, kind: ComparisonKind | None
 ) -> Comparison:
+    from diffing import compare_documents
+
     oi, ni = plan_info(old), plan_info(new)
     c = compare_documents(old_doc, new_doc, config=config, old_source=old.source, new_source=new.source)
     return replace(
@@ -273,6 +279,8 @@ def compare_sidebyside(
     kind: ComparisonKind | None = None,
 ) -> Comparison:
     """Compare the two columns of one side-by-side extraction; ``name`` is the file errors name."""
+    from diffing import compare_documents
+
     old_part, new_part = sidebyside_parts(both, new_side, name=name)
     old_doc, new_doc = both.documents[old_part], both.documents[new_part]
     c = compare_documents(old_doc, new_doc, config=config, old_source=both.source, new_source=both.source)

@@ -17,8 +17,6 @@ from typing import TypeVar
 
 from diffing import AlignConfig
 from diffing.era import reiwa_years
-from diffing.history import build_history
-from diffing.matrix import build_matrix
 from extractors import ExtractConfig
 from reports import formats
 from reports.view import ReportConfig
@@ -84,6 +82,8 @@ def matrix(
     done = parallel_map(_compare_branch, [_BranchTask(head, str(b), config, extract_config) for b in branches], jobs)
     infos = _labelled([info for info, _ in done])
     comparisons = tuple(c for _, c in done)
+    from diffing.matrix import build_matrix
+
     return build_matrix(replace(plan_info(head), label="本部"), infos, comparisons), comparisons
 
 
@@ -121,6 +121,8 @@ def history(
             raise DuplicateYearError(path, f"{by_year[year][0]} and {path} are both {info.year}")
         by_year[year] = (path, info, result)
     ordered = [by_year[y] for y in sorted(by_year)]
+    from diffing.history import build_history
+
     return build_history([(info, result.documents[0]) for _, info, result in ordered], config=config)
 
 

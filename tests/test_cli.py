@@ -149,8 +149,9 @@ def test_comparing_a_plan_with_itself_or_the_years_swapped_warns_in_one_line():
     assert "令和7年度" in swapped.stderr and f"plandiff compare {R6} {R7}" in swapped.stderr
 
 
-def test_importing_the_cli_loads_no_report_library_and_version_is_fast():
-    code = "import sys, pipeline.cli; print(sorted(m for m in ('pandas', 'openpyxl', 'docx', 'jinja2') if m in sys.modules))"
+def test_importing_the_cli_loads_no_report_diffing_or_pdf_library_and_version_is_fast():
+    heavy = ('pandas', 'openpyxl', 'docx', 'jinja2', 'numpy', 'rapidfuzz', 'pypdfium2')
+    code = f"import sys, pipeline.cli; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert p.stdout.strip() == "[]"
     import time
