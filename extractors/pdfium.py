@@ -109,6 +109,7 @@ class PdfiumSource:
             self.title = ""
         self._fonts: dict[int, tuple[float, int]] = {}  # text object → size, weight class
         self._faces: dict[int, int] = {}  # font → weight class before stroking
+        self._texts: dict[int, str] = {}  # code point → its string, shared by every occurrence
         self._buf = ctypes.create_string_buffer(256)
         self._flags = ctypes.c_int()
         self._matrix = pdfium_c.FS_MATRIX()
@@ -182,7 +183,7 @@ class PdfiumSource:
         out: list[Char] = []
         self._fonts.clear()  # text-object handles are only unique within a page
         self._faces.clear()  # and font handles may not outlive it
-        fonts = self._fonts
+        fonts, texts = self._fonts, self._texts
         handle = _handle(tp)
         rect = pdfium_c.FS_RECTF()
         at = ctypes.addressof(rect)
@@ -202,7 +203,10 @@ class PdfiumSource:
                 pdfium_c.FPDFText_GetCharOrigin(tp, i, self._ox, self._oy)
                 top, bottom = self._oy.value + _ASCENT * size, self._oy.value - _DESCENT * size
             x0, y0, x1, y1 = place(rect.left, bottom, rect.right, top)
-            out.append(Char(chr(code), x0, y0, x1, y1, size, weight, i))
+            text = texts.get(code)
+            if text is None:  # one string per character of the document, not per occurrence (a CJK str is 76 bytes)
+                text = texts[code] = chr(code)
+            out.append(Char(text, x0, y0, x1, y1, size, weight, i))
         return out
 
     def _style(self, tp: pdfium_c.FPDF_TEXTPAGE, handle: int, i: int, obj: int) -> tuple[float, int]:
