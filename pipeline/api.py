@@ -6,6 +6,7 @@ import json
 import logging
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -223,6 +224,8 @@ def _extract_pair(old: str | Path, new: str | Path, *, config: ExtractConfig | N
 def _worth_a_process(paths: Sequence[Path]) -> bool:
     if "fork" not in multiprocessing.get_all_start_methods() or len(os.sched_getaffinity(0)) < 2:
         return False
+    if threading.active_count() > 1:
+        return False  # forking a process with threads (a server's) may copy a lock another thread holds
     try:
         return all(p.suffix.lower() == ".pdf" and p.stat().st_size >= PARALLEL_MIN_BYTES for p in paths)
     except OSError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 
 import pytest
 from conftest import CORPUS, DATA, SAMPLES
@@ -179,6 +180,11 @@ def test_two_plans_read_in_parallel_compare_as_when_read_one_after_the_other(mon
     serial = api.compare(old, new)
     monkeypatch.setattr(api, "PARALLEL_MIN_BYTES", 0)  # the samples are too small to be worth a process otherwise
     assert api._worth_a_process([old, new]) == (len(os.sched_getaffinity(0)) >= 2)
+    in_thread: list[bool] = []
+    t = threading.Thread(target=lambda: in_thread.append(api._worth_a_process([old, new])))
+    t.start()
+    t.join()
+    assert in_thread == [False]  # a threaded process (a server) is not forked
     assert api.compare(old, new).to_dict() == serial.to_dict()
     with pytest.raises(EncryptedPdfError):  # the child's failure is reported by the parent, as without it
         api.compare(DATA / "bad" / "encrypted.pdf", new)
