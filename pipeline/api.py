@@ -8,7 +8,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -179,12 +179,15 @@ def compare(
     for name, value, allowed in (("new_side", new_side, ("left", "right")), ("side", side, ("left", "right", None))):
         if value not in allowed:
             raise ConfigError(name, value, N_("must be left or right"))
+    from diffing import Tokenizer
+
     t0 = time.perf_counter()
     if old is None:
         both = extract(new, config=extract_config, progress=progress)
         comparison = compare_sidebyside(both, new_side, name=new, config=config, kind=kind)
     else:
-        a, b = _extract_pair(old, new, config=extract_config, progress=progress)
+        load = Tokenizer(mode=(config or AlignConfig()).mode).load
+        a, b = _extract_pair(old, new, config=extract_config, progress=progress, meanwhile=load)
         old_doc, new_doc = _column(a, old, side), _column(b, new, side)
         _warn_if_suspicious(old, new, a, b, old_doc, new_doc)
         comparison = _compare_documents(a, b, old_doc, new_doc, config=config, kind=kind)
@@ -201,12 +204,15 @@ def compare(
 PARALLEL_MIN_BYTES = 300_000
 
 
-def _extract_pair(old: str | Path, new: str | Path, *, config: ExtractConfig | None, progress: bool) -> tuple[ExtractResult, ExtractResult]:
+def _extract_pair(
+    old: str | Path, new: str | Path, *, config: ExtractConfig | None, progress: bool, meanwhile: Callable[[], None]
+) -> tuple[ExtractResult, ExtractResult]:
     """Both sides of a comparison; two large PDFs on a machine with two free cores are read at once.
 
     The old side is read in a forked child while this process reads the new
-    one.  Should the child fail for any reason, the old side is read again
-    here, so an error reads exactly as it would without the child.
+    one, then runs ``meanwhile`` (the dictionary load) should the child still
+    be at work.  Should the child fail for any reason, the old side is read
+    again here, so an error reads exactly as it would without the child.
     """
     paths = [Path(old), Path(new)]
     if not _worth_a_process(paths):
@@ -214,6 +220,8 @@ def _extract_pair(old: str | Path, new: str | Path, *, config: ExtractConfig | N
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
         future = pool.submit(_extract_or_none, paths[0], config)
         b = extract(new, config=config, progress=progress)
+        if not future.done():
+            meanwhile()
         try:
             a = future.result()
         except Exception:  # the child died or its result did not come back: read the old side here
