@@ -41,7 +41,7 @@ def _handle(ptr: Any) -> int:
     return ctypes.cast(ptr, ctypes.c_void_p).value or 0
 
 
-_P, _I, _F = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
+_P, _I = ctypes.c_void_p, ctypes.c_int
 _COUNT_CHARS = _fast(pdfium_c.FPDFText_CountChars, _I, _P)
 _UNICODE = _fast(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, _P, _I)
 _IS_GENERATED = _fast(pdfium_c.FPDFText_IsGenerated, _I, _P, _I)
