@@ -4,7 +4,10 @@ The stages, each in its own module, data flowing one way:
 
 - ``sources`` → ``pdfium`` / ``plumber``: the PDF read into pages (``page``:
   characters with line boxes and rendered sizes, ruling segments);
-- ``textlayer``: whether the text layer can be trusted;
+- ``pagecheck``: each page judged (``textlayer``: ok, garbled, no text,
+  vertical) and read from its text layer (``glyphs``: shared-glyph
+  characters folded; ``vertical``: 縦書き turned to read in order), by OCR
+  (``ocr``), or not at all;
 - ``rules`` → ``tables`` / ``frames``: ruling segments joined into lines,
   grids and page-wide frames; ``lines``: characters → text lines;
 - ``furniture``, ``numbering``, ``blocks``, ``levels``, ``document``: lines →
@@ -67,8 +70,8 @@ def extract_pdf(
     # the stages are imported here, not above: a CLI that only parses its options need not load them
     from .detect import detect_layout
     from .layouts import read_layout
+    from .pagecheck import mark_blocks, read_pages_checked, warnings_for
     from .sources import open_source
-    from .textlayer import check_text_layer
 
     config = config or ExtractConfig()
     check_regular_file(path)
@@ -90,11 +93,19 @@ def extract_pdf(
     damaged = [p.number for p in pages if p.damaged]
     if len(damaged) == len(pages):
         raise BrokenPdfError(path, f"none of its {len(pages)} page(s) can be read")
-    check_text_layer(str(path), pages)
-    layout = detect_layout(pages) if config.layout == "auto" else config.layout
-    docs, rows = read_layout(layout, pages, config, title=meta_title)
+    read = read_pages_checked(str(path), pages, config)
+    # the layout shows on the pages as printed (a vertical page turned would look like a slide)
+    shown = [p if r.text_layer == "vertical" else q for p, q, r in zip(read.printed, read.pages, read.reports, strict=True)]
+    layout = detect_layout(shown) if config.layout == "auto" else config.layout
+    docs, rows = read_layout(layout, read.pages, config, title=meta_title)
     name = display_name(Path(path).name)  # the name as data: readable, one line, valid UTF-8
-    warnings = tuple(f"page {n} is damaged and was left out" for n in damaged)
+    warnings = tuple(f"page {n} is damaged and was left out" for n in damaged) + warnings_for(read.reports)
     return ExtractResult(
-        source=name, pages=len(pages), layout=layout, documents=tuple(docs), rows=tuple(rows), warnings=warnings
+        source=name,
+        pages=len(pages),
+        layout=layout,
+        documents=tuple(mark_blocks(docs, read)),
+        rows=tuple(rows),
+        warnings=warnings,
+        text_layer=read.reports,
     )

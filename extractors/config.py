@@ -9,6 +9,7 @@ from pipeline.exceptions import ConfigError
 from pipeline.i18n import N_
 
 LayoutChoice = Literal["auto", "plan", "fieldtable", "sidebyside", "slides"]
+OcrChoice = Literal["auto", "off", "force"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -30,6 +31,13 @@ class ExtractConfig:
         each other, bytes of content when decompressed.  A real plan page
         draws a few thousand objects from well under a megabyte; the
         defaults refuse only files built to exhaust the reader.
+    ocr: ``"auto"`` reads the pages with no text layer or a garbled one from
+        their image (Tesseract, ``pip install 'plandiff[ocr]'``); ``"off"``
+        leaves them out; ``"force"`` reads every page from its image.
+    ocr_dpi: the resolution pages are rendered at for OCR.
+    ocr_lang: Tesseract's language model(s), e.g. ``"jpn"`` or ``"jpn+eng"``.
+    strict: refuse the whole PDF when any page is not sound (garbled,
+        images only, vertical) instead of warning and reading the rest.
     """
 
     layout: LayoutChoice = "auto"
@@ -41,6 +49,10 @@ class ExtractConfig:
     max_page_objects: int = 2_000_000
     max_form_depth: int = 32
     max_decompressed: int = 64 << 20
+    ocr: OcrChoice = "auto"
+    ocr_dpi: int = 300
+    ocr_lang: str = "jpn"
+    strict: bool = False
 
     def __post_init__(self) -> None:
         if self.layout not in ("auto", "plan", "fieldtable", "sidebyside", "slides"):
@@ -54,5 +66,9 @@ class ExtractConfig:
                 raise ConfigError(name, getattr(self, name), N_("must be at least 1"))
         if self.time_budget is not None and self.time_budget <= 0:
             raise ConfigError("time_budget", self.time_budget, N_("must be positive or None"))
+        if self.ocr not in ("auto", "off", "force"):
+            raise ConfigError("ocr", self.ocr, N_("must be auto, off or force"))
+        if not 72 <= self.ocr_dpi <= 1200:
+            raise ConfigError("ocr_dpi", self.ocr_dpi, N_("must be from 72 to 1200"))
         if not 0 <= self.header_margin < 0.5:
             raise ConfigError("header_margin", self.header_margin, N_("must be from 0 to less than 0.5"))

@@ -1,31 +1,71 @@
-"""Checks that a PDF has a usable text layer before we read it."""
+"""Whether a page's text layer can be trusted: one verdict per page.
+
+A font without a Unicode map does not fail loudly: PDFium hands back its raw
+codes, which read as control characters (``\\x01\\x02``), private-use
+characters, U+FFFD, Latin-1 letters on a Japanese page (ÄÅÇÉ), or digits
+turned into symbols (™—›); pdfminer spells the same thing ``(cid:NNN)``.
+Each page gets a verdict — ``ok``, ``garbled``, ``no_text`` (images only) or
+``vertical`` (see :mod:`extractors.vertical`) — and a reason; characters no
+reader can use are dropped from the pages that are kept.
+"""
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Sequence
+import re
+from dataclasses import replace
 
-from pipeline.exceptions import GarbledTextError, NoTextLayerError
+from pipeline.model import PageReport
 
-from .page import PageContent
+from .page import Char, PageContent
+from .vertical import writing_mode
+
+# control, private-use, surrogate and replacement characters, and pdfminer's (cid:NNN)
+UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffd\U000f0000-\U0010ffff]|\\(cid:")
+JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+LATIN1_LETTER = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]")
+# what a WinAnsi or Latin-1 decoding makes of digits and kana; none of these is in JIS X 0208
+CODE_SYMBOL = re.compile(
+    "[\u0192\u02c6\u02dc\u0160\u0161\u0152\u0153\u017d\u017e\u0178\u201a\u201e\u2039\u203a\u2122\u00a4\u00a6\u00af\u00b8\u00b9\u00b2\u00b3\u00bc-\u00be]"
+)
+DIGIT = re.compile("[0-9０-９]")
 
 
-def _garbage(ch: str) -> bool:
-    if ch.startswith("(cid:"):  # pdfminer's spelling of a glyph without a Unicode map
-        return True
-    if not ch:
-        return True
-    cat = unicodedata.category(ch[0])
-    return ch == "\ufffd" or cat in ("Co", "Cn", "Cs") or (cat == "Cc" and ch not in "\t\n\r")
+def visible_text(chars: tuple[Char, ...]) -> str:
+    return "".join(c.text for c in chars if not c.text.isspace())
 
 
-def check_text_layer(path: str, pages: Sequence[PageContent], *, garbage_share: float = 0.3) -> None:
-    """Raise when there is no text to read, or when it decodes to garbage."""
-    chars = [c.text for p in pages for c in p.chars if not c.text.isspace()]
-    if not chars:
-        images = sum(p.images for p in pages)
-        detail = f"{len(pages)} page(s), {images} image(s), no characters" if images else f"{len(pages)} page(s), no characters"
-        raise NoTextLayerError(path, detail)
-    bad = sum(1 for ch in chars if _garbage(ch))
-    if bad >= garbage_share * len(chars):
-        raise GarbledTextError(path, f"{bad} of {len(chars)} characters unreadable")
+def judge_page(page: PageContent, *, garbage_share: float = 0.02) -> PageReport:
+    """The verdict on one page's text layer, with the reason when it is not ``ok``."""
+    text = visible_text(page.chars)
+    if not text:
+        if page.images:
+            return PageReport(page.number, "no_text", f"{page.images} image(s) and no characters")
+        return PageReport(page.number, "ok")
+    bad = len(UNREADABLE.findall(text))
+    if bad and bad >= garbage_share * len(text):
+        return PageReport(page.number, "garbled", f"{bad} of {len(text)} characters are control, private-use or unmapped codes")
+    if not JAPANESE.search(text):
+        latin1 = len(LATIN1_LETTER.findall(text))
+        letters = sum(ch.isalpha() for ch in text)
+        if latin1 >= 5 and latin1 >= 0.2 * letters:
+            return PageReport(
+                page.number, "garbled", f"{latin1} of {letters} letters are Latin-1 accented letters and none is kana or kanji"
+            )
+    symbols = len(CODE_SYMBOL.findall(text))
+    if symbols >= 3 and symbols > len(DIGIT.findall(text)):
+        return PageReport(
+            page.number, "garbled", f"{symbols} characters such as ™ › ¼ stand where digits should (fonts without a Unicode map)"
+        )
+    mode = writing_mode(page.chars)
+    if mode == "vertical":
+        return PageReport(page.number, "vertical")
+    if mode == "mixed":
+        return PageReport(page.number, "vertical", "vertical and horizontal writing mixed on one page: it cannot be read in order")
+    return PageReport(page.number, "ok")
+
+
+def drop_unreadable(page: PageContent) -> PageContent:
+    """The page without characters no reader can use (a stray U+FFFD, a hyphen decoded to \\x02)."""
+    if not UNREADABLE.search("".join(c.text for c in page.chars)):
+        return page
+    return replace(page, chars=tuple(c for c in page.chars if not UNREADABLE.search(c.text)))

@@ -52,7 +52,7 @@ from .progress import Progress
 from .workers import run_isolated
 
 MANIFEST_SCHEMA = "plandiff.manifest/1"
-CSV_COLUMNS = ["file", "sha256", "pages", "layout", "organisation", "organisation_source", "year", "kind", "status", "error", "seconds"]
+CSV_COLUMNS = ["file", "sha256", "pages", "layout", "organisation", "organisation_source", "year", "kind", "status", "error", "seconds", "ocr_pages", "refused_pages"]
 T = TypeVar("T")
 log = logging.getLogger("plandiff")
 R = TypeVar("R")
@@ -104,12 +104,14 @@ class FileRecord:
     organisation_source: str = ""  # where the office was read: title, header row, text or path
     year: str = ""  # 令和N年度
     kind: str = ""
-    status: str = "ok"  # ok, failed, skipped
+    status: str = "ok"  # ok, partial (some pages read by OCR or left out), failed, skipped
     error: str = ""  # for skipped: why ("" when unchanged since the last run)
     seconds: float = 0.0
     tool_version: str = __version__
     outputs: tuple[str, ...] = ()
     worker_died: bool = False  # twice, or over the time budget: not tried again until the file changes
+    ocr_pages: tuple[int, ...] = ()  # pages read from their image
+    refused_pages: tuple[int, ...] = ()  # pages left out (garbled, scanned without OCR, vertical out of order)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +208,7 @@ def convert_file(task: _ConvertTask) -> FileRecord:
         outputs = task.outputs
         write_extract(result, [Path(task.out) / rel_out for rel_out in outputs])
         seconds = round(time.perf_counter() - t0, 3)
+        ocr, refused = result.ocr_pages, result.refused_pages
         return FileRecord(
             task.rel,
             sha,
@@ -215,8 +218,12 @@ def convert_file(task: _ConvertTask) -> FileRecord:
             who.source,
             who.fiscal_year,
             who.kind,
+            status="partial" if ocr or refused else "ok",
+            error="; ".join(result.warnings) if ocr or refused else "",
             seconds=seconds,
             outputs=outputs,
+            ocr_pages=ocr,
+            refused_pages=refused,
         )
     except PlandiffError as e:
         return failed(str(e))
@@ -370,8 +377,9 @@ def _record(cls: type[T], d: Any) -> T | None:
         return None
     known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
     values = {k: v for k, v in d.items() if k in known}
-    if "outputs" in values:
-        values["outputs"] = tuple(values["outputs"] or ())
+    for key in ("outputs", "ocr_pages", "refused_pages"):
+        if key in values:
+            values[key] = tuple(values[key] or ())
     try:
         return cls(**values)
     except TypeError:
@@ -408,6 +416,8 @@ def write_manifest(result: BatchResult) -> None:
                 r.status,
                 csv_safe(display_name(r.error)),
                 r.seconds,
+                ";".join(map(str, r.ocr_pages)),
+                ";".join(map(str, r.refused_pages)),
             ]
         )
     write_atomic(result.out / "manifest.csv", buf.getvalue().encode("utf-8-sig"))
@@ -427,7 +437,7 @@ def plan_groups(files: Iterable[FileRecord]) -> dict[tuple[str, int], list[FileR
     """The plans of each (office, Reiwa year), a single-column plan first, then by path."""
     groups: dict[tuple[str, int], list[FileRecord]] = {}
     for r in sorted(files, key=lambda r: (r.layout != "plan", r.file)):
-        if r.status in ("ok", "skipped") and r.kind == "plan" and r.year and r.organisation != "不明":
+        if r.status in ("ok", "partial", "skipped") and r.kind == "plan" and r.year and r.organisation != "不明":
             groups.setdefault((r.organisation, _reiwa(r.year)), []).append(r)
     return groups
 
@@ -526,7 +536,7 @@ def _unchanged(old: FileRecord, sha: str, outputs: tuple[str, ...], out: Path, c
         and old.tool_version == __version__
         and (
             old.worker_died  # the reader died on these bytes: not again
-            or (old.status in ("ok", "skipped") and old.outputs == outputs and all((out / o).exists() for o in outputs))
+            or (old.status in ("ok", "partial", "skipped") and old.outputs == outputs and all((out / o).exists() for o in outputs))
         )
     )
 

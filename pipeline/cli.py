@@ -25,7 +25,7 @@ log = logging.getLogger("plandiff")
 
 
 def _extract_config(args: argparse.Namespace) -> ExtractConfig:
-    return ExtractConfig(layout=args.layout, max_pages=args.max_pages, source=args.source)
+    return ExtractConfig(layout=args.layout, max_pages=args.max_pages, source=args.source, ocr=args.ocr, strict=args.strict)
 
 
 def _progress(args: argparse.Namespace) -> bool:
@@ -354,6 +354,13 @@ def _command(sub: Any, func: Callable[[argparse.Namespace], int], help: str) -> 
     p.add_argument("--layout", default="auto", choices=["auto", "plan", "fieldtable", "sidebyside", "slides"], help="force a layout")
     p.add_argument("--max-pages", type=int, default=2000, help="refuse larger PDFs (default 2000)")
     p.add_argument("--source", choices=["pdfium", "pdfplumber"], default="pdfium", help="character source (pdfplumber: slower reference)")
+    p.add_argument(
+        "--ocr",
+        choices=["auto", "off", "force"],
+        default="auto",
+        help="read pages by OCR: auto (pages with no or garbled text), off, force (every page); needs Tesseract",
+    )
+    p.add_argument("--strict", action="store_true", help="refuse a PDF with any page that is garbled, scanned or vertical")
     return p
 
 

@@ -74,12 +74,12 @@ class EmptyPdfError(PlandiffError):
 
 class NoTextLayerError(PlandiffError):
     reason = N_("the PDF has no text layer (scanned pages)")
-    advice = N_("run OCR first (e.g. ocrmypdf -l jpn) and extract the OCRed copy")
+    advice = N_("read it with --ocr auto (Debian: tesseract-ocr tesseract-ocr-jpn), or check that the scan holds text")
 
 
 class GarbledTextError(PlandiffError):
-    reason = N_("the PDF's text decodes to (cid:NNN) garbage (fonts without a Unicode map)")
-    advice = N_("re-export the PDF with embedded Unicode fonts, or run OCR first")
+    reason = N_("the PDF's text layer is garbled (fonts without a Unicode map)")
+    advice = N_("re-export the PDF with embedded Unicode fonts, or read it with --ocr auto")
 
 
 class TooLargeError(PlandiffError):
@@ -202,3 +202,13 @@ class ServeError(PlandiffError):
 class RequestError(PlandiffError):
     reason = N_("the request is incomplete or malformed")
     advice = N_("send the fields the API documents (see the README's plandiff serve section)")
+
+
+class OcrUnavailableError(PlandiffError):
+    reason = N_("pages need OCR and it is not available")
+    advice = N_("install it, or pass --ocr off to leave those pages out")
+
+
+class VerticalTextError(PlandiffError):
+    reason = N_("a page is written vertically and cannot be read in order")
+    advice = N_("leave out --strict to read the other pages")

@@ -16,6 +16,9 @@ from typing import Any, Literal
 
 BlockKind = Literal["heading", "bullet", "numbered", "kpi", "tag", "note", "paragraph", "table"]
 Layout = Literal["plan", "fieldtable", "sidebyside", "slides"]
+TextLayer = Literal["ok", "garbled", "no_text", "vertical"]
+PageSource = Literal["text", "ocr", "none"]
+BlockSource = Literal["text", "ocr"]
 
 BLOCK_KINDS: tuple[str, ...] = ("heading", "bullet", "numbered", "kpi", "tag", "note", "paragraph", "table")
 EXTRACT_SCHEMA = "plandiff.extract/1"
@@ -62,6 +65,8 @@ class Block:
     rows: tuple[tuple[str, ...], ...] = ()
     page: int = 0
     bbox: BBox | None = None
+    source: BlockSource = "text"  # "ocr": read from the page image, not the text layer
+    confidence: float | None = None  # OCR's mean word confidence (0-1) over the block
 
     @property
     def norm(self) -> str:
@@ -91,6 +96,9 @@ class Block:
         d["page"] = self.page
         if self.bbox is not None:
             d["bbox"] = self.bbox.as_list()
+        if self.source != "text":
+            d["source"] = self.source
+            d["confidence"] = self.confidence
         return d
 
     @classmethod
@@ -107,6 +115,8 @@ class Block:
             rows=tuple(tuple(str(c) for c in r) for r in d.get("rows") or ()),
             page=int(d.get("page") or 0),
             bbox=BBox(*box) if box else None,
+            source="ocr" if d.get("source") == "ocr" else "text",
+            confidence=d.get("confidence"),
         )
 
 
@@ -126,6 +136,45 @@ class Row:
         if self.marker_right:
             d["marker_right"] = self.marker_right
         return d
+
+
+@dataclass(frozen=True, slots=True)
+class PageReport:
+    """What one page's text layer was judged to be, and where its blocks were read from.
+
+    ``text_layer``: ``ok``, ``garbled`` (fonts without a Unicode map),
+    ``no_text`` (images only) or ``vertical`` (縦書き).  ``source``: ``text``
+    (the text layer), ``ocr`` (the page image) or ``none`` (refused: nothing
+    of the page is in the documents; ``reason`` says why).
+    """
+
+    page: int
+    text_layer: TextLayer = "ok"
+    reason: str = ""
+    source: PageSource = "text"
+    confidence: float | None = None  # OCR's mean word confidence (0-1) on the page
+
+    @property
+    def sound(self) -> bool:
+        """Read from its own text layer as printed, with nothing to report."""
+        return self.text_layer == "ok" and self.source == "text"
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"page": self.page, "text_layer": self.text_layer}
+        if self.reason:
+            d["reason"] = self.reason
+        d["source"] = self.source
+        if self.confidence is not None:
+            d["confidence"] = self.confidence
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> PageReport:
+        layer = d.get("text_layer", "ok")
+        source = d.get("source", "text")
+        if layer not in ("ok", "garbled", "no_text", "vertical") or source not in ("text", "ocr", "none"):
+            raise ValueError(f"unknown page verdict {layer!r} / source {source!r}")
+        return cls(int(d["page"]), layer, d.get("reason") or "", source, d.get("confidence"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +207,17 @@ class ExtractResult:
     documents: tuple[Document, ...]
     rows: tuple[Row, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    text_layer: tuple[PageReport, ...] = ()  # one per page; written only when some page is not sound
+
+    @property
+    def ocr_pages(self) -> tuple[int, ...]:
+        """Pages read from their image by OCR."""
+        return tuple(r.page for r in self.text_layer if r.source == "ocr")
+
+    @property
+    def refused_pages(self) -> tuple[int, ...]:
+        """Pages left out: garbled, scanned or vertical text that could not be read."""
+        return tuple(r.page for r in self.text_layer if r.source == "none")
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -171,6 +231,8 @@ class ExtractResult:
             d["rows"] = [r.to_dict() for r in self.rows]
         if self.warnings:
             d["warnings"] = list(self.warnings)
+        if not all(r.sound for r in self.text_layer):
+            d["text_layer"] = [r.to_dict() for r in self.text_layer]
         return d
 
     @classmethod
@@ -187,6 +249,7 @@ class ExtractResult:
                 for r in d.get("rows", ())
             ),
             warnings=tuple(d.get("warnings", ())),
+            text_layer=tuple(PageReport.from_dict(r) for r in d.get("text_layer", ())),
         )
 
 

@@ -80,7 +80,7 @@ def test_every_bad_file_is_reported_and_the_batch_goes_on(converted):
     _, out, result = converted
     failed = {Path(r.file).name: r.error for r in result.failed}
     assert set(failed) == set(BAD)
-    assert "encrypted" in failed["encrypted.pdf"] and "run OCR first" in failed["scanned.pdf"]
+    assert "encrypted" in failed["encrypted.pdf"] and "no text layer" in failed["scanned.pdf"]
     assert all(name in err for name, err in failed.items())
     assert not list((out / "壊れたファイル").glob("*.json")) if (out / "壊れたファイル").exists() else True
 

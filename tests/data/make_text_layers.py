@@ -1,0 +1,219 @@
+"""Regenerate the text-layer test PDFs in tests/data/textlayer: one per kind of unsound text layer.
+
+python tests/data/make_text_layers.py
+
+Raw PDFs are written by hand (fonts without a ToUnicode map, a CMap that is
+not Unicode, digits whose codes decode to symbols); the shared-glyph and
+vertical pages are printed by Debian's chromium, the scanned page is
+sample-r7's page 3 rendered at 200 dpi with noise and a slight rotation
+(pypdfium2 + Pillow + reportlab).  Every file's expected verdict and text is
+in tests/test_textlayer.py.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "textlayer"
+SAMPLES = HERE.parents[1] / "samples"
+sys.path.insert(0, str(HERE))
+
+from make_bad_inputs import raw_pdf, stream  # noqa: E402
+
+JA_FONT = (
+    b"<< /Type /Font /Subtype /Type0 /BaseFont /IPAexMincho /Encoding /UniJIS-UCS2-H /DescendantFonts [<< /Type /Font"
+    b" /Subtype /CIDFontType0 /BaseFont /IPAexMincho /CIDSystemInfo << /Registry (Adobe) /Ordering (Japan1) /Supplement 6 >>"
+    b" /FontDescriptor << /Type /FontDescriptor /FontName /IPAexMincho /Flags 4 /FontBBox [0 -141 1000 859] /ItalicAngle 0"
+    b" /Ascent 859 /Descent -141 /CapHeight 700 /StemV 80 >> /DW 1000 >>] >>"
+)
+# a simple font with no /Encoding and no /ToUnicode: its codes are glyph numbers of a subset
+BARE_FONT = b"<< /Type /Font /Subtype /TrueType /BaseFont /ABCDEF+MSMincho /FirstChar 0 /LastChar 255 /Widths [" + b"500 " * 256 + b"] >>"
+# the same, declared WinAnsi: its codes read as WinAnsi's symbols (0x99 ™, 0x97 —, 0x9B ›)
+WINANSI_FONT = BARE_FONT.replace(b"/FirstChar", b"/Encoding /WinAnsiEncoding /FirstChar")
+# a CID font whose CMap (embedded, not a predefined one) maps two-byte codes to CIDs, with no ToUnicode
+CMAP = b"""/CIDInit /ProcSet findresource begin 12 dict begin begincmap
+/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> def
+/CMapName /Custom-H def /CMapType 1 def
+1 begincodespacerange <0000> <FFFF> endcodespacerange
+1 begincidrange <0000> <FFFF> 0 endcidrange
+endcmap CMapName currentdict /CMap defineresource pop end end"""
+
+
+def ja(text: str) -> bytes:
+    return b"<" + text.encode("utf-16-be").hex().upper().encode() + b">"
+
+
+def page_pdf(content: bytes, fonts: dict[str, bytes], extra: list[bytes] | None = None) -> bytes:
+    """A one-page A4 PDF drawing ``content`` with ``fonts`` (name → font dictionary, inline)."""
+    res = b" ".join(b"/" + k.encode() + b" " + v for k, v in fonts.items())
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << " + res + b" >> >> >>",
+            stream(content),
+            *(extra or []),
+        ]
+    )
+
+
+def text_lines(lines: list[tuple[str, bytes]]) -> bytes:
+    """BT … ET drawing one (font, string) line every 20 points from the top."""
+    out = [b"BT"]
+    for i, (font, s) in enumerate(lines):
+        out.append(f"/{font} 10.5 Tf 1 0 0 1 72 {760 - 20 * i} Tm".encode() + b" " + s + b" Tj")
+    out.append(b"ET")
+    return b"\n".join(out)
+
+
+def raw_files() -> None:
+    # glyph numbers read as control characters: 「\x01\x02 3 \x04\x05…」
+    bare = text_lines([("F1", b"<0102200304050607> "), ("F1", b"<08090B0C0E0F1011121314>"), ("F1", b"<15161718191A1B1C1D1E1F>")])
+    (OUT / "no-tounicode.pdf").write_bytes(page_pdf(bare, {"F1": BARE_FONT}))
+    # the same glyph numbers higher up the code table: Latin-1 mojibake, not a kana or kanji on the page
+    moji = text_lines(
+        [
+            ("F1", b"(\xc4\xc5\xc7\xc9 \xd1\xd6\xdc\xe1\xe0\xe2)"),
+            ("F1", b"(\xe4\xe3\xe5\xe7\xe9\xe8\xea\xeb\xed)"),
+            ("F1", b"(\xec\xee\xef\xf1\xf3\xf2)"),
+        ]
+    )
+    (OUT / "latin1-mojibake.pdf").write_bytes(page_pdf(moji, {"F1": BARE_FONT}))
+    # a 官報-style page: the kanji decode, the digits' font has no map and they come out as ™—›
+    digits = text_lines(
+        [
+            ("F2", ja("令和")),
+            ("F1", b"(\x99\x9b)"),
+            ("F2", ja("年度の健診実施率を")),
+            ("F1", b"(\x9b\x99\x84\x9a)"),
+            ("F2", ja("％以上とする。")),
+        ]
+    )
+    (OUT / "digits-as-symbols.pdf").write_bytes(page_pdf(digits, {"F1": WINANSI_FONT, "F2": JA_FONT}))
+    # a non-Unicode CMap and no ToUnicode: PDFium hands back the CIDs (\x03 …)
+    cid = text_lines([("F3", b"<00030004000500060007> "), ("F3", b"<0008000900100011>")])
+    cid_font = (
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /XYZ+Mincho /Encoding 5 0 R /DescendantFonts [<< /Type /Font /Subtype /CIDFontType2"
+        b" /BaseFont /XYZ+Mincho /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>] >>"
+    )
+    (OUT / "non-unicode-cmap.pdf").write_bytes(page_pdf(cid, {"F3": cid_font}, [stream(CMAP, "/Type /CMap /CMapName /Custom-H ")]))
+    # a sound page printed by hand, for the check that the verdict says ok
+    ok = text_lines([("F2", ja("１．基本業務の確実な遂行")), ("F2", ja("届出や申請の処理を正確に行う。"))])
+    (OUT / "sound.pdf").write_bytes(page_pdf(ok, {"F2": JA_FONT}))
+
+
+RADICALS = """<!doctype html><html lang="ja"><head><meta charset="utf-8"><style>
+body { font-family: "IPAexGothic"; font-size: 12pt; margin: 20mm; }</style></head><body>
+<p>一文長民歯の方針</p><p>⼀⽂⻑⺠⻭の方針</p><p>神奈川の﨑と１２３ＡＢＣ</p></body></html>
+"""
+# 縦書き: upright kana and kanji, full-width digits, Latin set sideways
+VERTICAL = """<!doctype html><html lang="ja"><head><meta charset="utf-8"><style>
+@page { size: A4 portrait; margin: 20mm; }
+body { font-family: "IPAexMincho"; font-size: 14pt; writing-mode: vertical-rl; margin: 0; }
+h1 { font-size: 18pt; font-family: "IPAexGothic"; margin: 0 0 0 1em; }
+p { margin: 0 0 0 0.5em; }
+</style></head><body>
+<h1>令和７年度 事業計画</h1>
+<p>１．基本業務の確実な遂行を図る。</p>
+<p>サンプル支部はPDF形式の資料を公開し、「加入者」への広報を強化する。</p>
+<p>・健診の受診率を５７．６％以上とする。</p>
+</body></html>
+"""
+# half the page vertical, half horizontal: no single reading order
+MIXED = """<!doctype html><html lang="ja"><head><meta charset="utf-8"><style>
+@page { size: A4 portrait; margin: 20mm; }
+body { font-family: "IPAexMincho"; font-size: 12pt; margin: 0; }
+.v { writing-mode: vertical-rl; height: 120mm; }
+</style></head><body>
+<div class="v"><p>縦に書かれた本文がここに続き、列は右から左へ読まれる。</p><p>二列目の本文もまた縦に書かれている。</p></div>
+<p>横に書かれた段落がその下に続き、左から右へ読まれる。横書きの説明文である。</p>
+<p>さらに横書きの段落が続き、縦書きと同じ頁に並んでいる。</p>
+</body></html>
+"""
+
+
+def chromium(html: str, out: Path) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "page.html"
+        src.write_text(html, encoding="utf-8")
+        subprocess.run(
+            [
+                "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp}/profile",
+                f"--print-to-pdf={out}", str(src),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )  # fmt: skip
+
+
+def scan_pages(src: Path, out: Path, *, pages: list[int] | None = None, dpi: int = 200, seed: int = 7, noise: float = 10.0) -> None:
+    """A scanned copy of ``src`` (or of its ``pages``): each page an image with noise, specks and a slight rotation."""
+    import numpy as np
+    import pypdfium2 as pdfium
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    rng = np.random.default_rng(seed)
+    pdf = pdfium.PdfDocument(str(src))
+    c = Canvas(str(out), invariant=1)
+    for i in pages or range(1, len(pdf) + 1):
+        page = pdf[i - 1]
+        w, h = page.get_size()
+        c.setPageSize((w, h))
+        img = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+        img = img.rotate(float(rng.uniform(-0.8, 0.8)), resample=Image.Resampling.BICUBIC, fillcolor=255)
+        a = np.asarray(img, dtype=np.float32) + rng.normal(0, noise, (img.height, img.width))
+        a[rng.random(a.shape) < 0.0005] = 0
+        buf = io.BytesIO()
+        Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)).save(buf, "JPEG", quality=60)
+        buf.seek(0)
+        c.drawImage(ImageReader(buf), 0, 0, w, h)
+        c.showPage()
+    c.save()
+
+
+def mixed_file(out: Path) -> None:
+    """sample-r7's pages 1–2 as printed, its page 3 scanned, sample-hq-r7's page as page 4."""
+    import pypdfium2 as pdfium
+
+    with tempfile.TemporaryDirectory() as tmp:
+        scan = Path(tmp) / "scan.pdf"
+        scan_pages(SAMPLES / "sample-r7.plan.pdf", scan, pages=[3])
+        doc = pdfium.PdfDocument.new()
+        doc.import_pages(pdfium.PdfDocument(str(SAMPLES / "sample-r7.plan.pdf")), [0, 1])
+        doc.import_pages(pdfium.PdfDocument(str(scan)))
+        doc.import_pages(pdfium.PdfDocument(str(SAMPLES / "sample-hq-r7.plan.pdf")), [0])
+        doc.save(str(out))
+
+
+def joined(parts: list[Path], out: Path) -> None:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument.new()
+    for part in parts:
+        doc.import_pages(pdfium.PdfDocument(str(part)))
+    doc.save(str(out))
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    raw_files()
+    # a sound plan page, then a page whose font has no Unicode map
+    joined([SAMPLES / "sample-hq-r7.plan.pdf", OUT / "no-tounicode.pdf"], OUT / "garbled-page2.pdf")
+    chromium(RADICALS, OUT / "radicals.pdf")
+    chromium(VERTICAL, OUT / "vertical.pdf")
+    chromium(MIXED, OUT / "mixed-writing.pdf")
+    mixed_file(OUT / "scanned-page3.pdf")
+    print("wrote", ", ".join(sorted(p.name for p in OUT.iterdir())))
+
+
+if __name__ == "__main__":
+    main()

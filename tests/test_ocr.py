@@ -1,0 +1,123 @@
+"""OCR of the pages that need it: a scanned page among printed ones, a forced page, Tesseract missing.
+
+Each test OCRs at most one page (seconds); the whole scanned plan is scored
+by bench/ocr.py.  Tesseract is required in CI (.ci/run installs it); on a
+machine without it these tests skip.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+from conftest import DATA, SAMPLES
+from rapidfuzz import fuzz
+
+from extractors import ExtractConfig
+from pipeline import cli
+from pipeline.api import extract
+from pipeline.batch import BatchConfig, run_batch
+from pipeline.exceptions import OcrUnavailableError
+from pipeline.model import normalize_text
+
+TL = DATA / "textlayer"
+
+if shutil.which("tesseract") is None:
+    if os.environ.get("CI"):
+        raise RuntimeError("CI must have Tesseract: apt-get install tesseract-ocr tesseract-ocr-jpn")
+    pytest.skip("Tesseract is not installed", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def mixed():
+    return extract(TL / "scanned-page3.pdf")
+
+
+@pytest.fixture(scope="module")
+def printed():
+    return extract(SAMPLES / "sample-r7.plan.pdf")
+
+
+def page_text(result, page):
+    blocks = [b for b in result.documents[0].blocks if b.page == page]
+    return normalize_text("".join(b.label + b.text + "".join("".join(r) for r in b.rows) for b in blocks))
+
+
+def test_the_scanned_page_alone_is_read_by_ocr(mixed):
+    reports = {r.page: r for r in mixed.text_layer}
+    assert [(p, r.text_layer, r.source) for p, r in reports.items()] == [
+        (1, "ok", "text"),
+        (2, "ok", "text"),
+        (3, "no_text", "ocr"),
+        (4, "ok", "text"),
+    ]
+    assert reports[3].confidence is not None and 0.5 < reports[3].confidence <= 1
+    assert mixed.ocr_pages == (3,) and mixed.refused_pages == ()
+    assert mixed.warnings == ("page 3: no text layer (1 image(s) and no characters); read by OCR",)
+    blocks = mixed.documents[0].blocks
+    assert {b.source for b in blocks if b.page != 3} == {"text"}
+    ocr = [b for b in blocks if b.page == 3]
+    assert ocr and all(b.source == "ocr" and b.confidence is not None and 0 < b.confidence <= 1 for b in ocr)
+    d = ocr[0].to_dict()
+    assert d["source"] == "ocr" and d["confidence"] == ocr[0].confidence
+
+
+def test_printed_pages_read_as_printed_and_the_scanned_one_close_to_it(mixed, printed):
+    mine = [b for b in mixed.documents[0].blocks if b.page in (1, 2)]
+    theirs = [b for b in printed.documents[0].blocks if b.page in (1, 2)]
+    assert [(b.kind, b.label, b.text) for b in mine] == [(b.kind, b.label, b.text) for b in theirs]
+    scanned = normalize_text(
+        "".join(b.label + b.text + "".join("".join(r) for r in b.rows) for b in mixed.documents[0].blocks if b.page == 3)
+    )
+    truth = normalize_text(
+        "".join(b.label + b.text + "".join("".join(r) for r in b.rows) for b in printed.documents[0].blocks if b.page == 3)
+    )
+    assert fuzz.ratio(scanned, truth) >= 85
+    assert "予算額は消費税を含む見込額" in scanned
+
+
+def test_ocr_force_reads_a_printed_page_from_its_image():
+    result = extract(TL / "sound.pdf", config=ExtractConfig(ocr="force"))
+    blocks = result.documents[0].blocks
+    assert normalize_text("".join(b.label + b.text for b in blocks)) == normalize_text(
+        "１．基本業務の確実な遂行届出や申請の処理を正確に行う。"
+    )
+    assert {b.source for b in blocks} == {"ocr"} and result.text_layer[0].source == "ocr"
+
+
+def test_a_missing_language_model_names_the_debian_packages():
+    with pytest.raises(OcrUnavailableError, match="tesseract-ocr tesseract-ocr-jpn"):
+        extract(TL / "scanned-page3.pdf", config=ExtractConfig(ocr_lang="zzz"))
+
+
+def test_without_tesseract_the_cli_says_which_packages_to_install(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", str(tmp_path))  # a machine where Debian's tesseract-ocr is not installed
+    src = tmp_path / "scan.pdf"
+    shutil.copy(TL / "scanned-page3.pdf", src)
+    assert cli.main(["extract", str(src), "-o", str(tmp_path / "out.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(src) in err and "tesseract-ocr tesseract-ocr-jpn" in err and "--ocr off" in err
+    assert cli.main(["extract", str(TL / "sound.pdf")]) == 0  # a sound PDF needs no OCR
+
+
+def test_batch_marks_files_with_pages_left_out_or_ocr_missing(tmp_path, monkeypatch):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for name in ("scanned-page3.pdf", "garbled-page2.pdf", "sound.pdf"):
+        shutil.copy(TL / name, archive / name)
+    out = tmp_path / "out"
+    result = run_batch(archive, out, config=BatchConfig(jobs=1, extract=ExtractConfig(ocr="off")))
+    status = {r.file: (r.status, r.ocr_pages, r.refused_pages) for r in result.files}
+    assert status == {"garbled-page2.pdf": ("partial", (), (2,)), "scanned-page3.pdf": ("partial", (), (3,)), "sound.pdf": ("ok", (), ())}
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {f["file"]: f["refused_pages"] for f in manifest["files"]}["scanned-page3.pdf"] == [3]
+    assert "読めない頁: 3" in (out / "index.html").read_text(encoding="utf-8")
+    assert "scanned-page3.pdf" in (out / "manifest.csv").read_text(encoding="utf-8-sig").splitlines()[3]
+    # without Tesseract the file that needs it fails with the reason; the others go on
+    monkeypatch.setenv("PATH", str(tmp_path))
+    again = run_batch(archive, tmp_path / "out2", config=BatchConfig(jobs=1))
+    status = {r.file: r.status for r in again.files}
+    assert status == {"garbled-page2.pdf": "failed", "scanned-page3.pdf": "failed", "sound.pdf": "ok"}
+    assert all("tesseract-ocr tesseract-ocr-jpn" in r.error for r in again.failed)
