@@ -13,6 +13,9 @@ pass`` (the floor), ``plandiff --version``, ``plandiff extract`` of a one-page
 PDF, ``plandiff compare`` of two ~60-page plans; then the comparison alone in
 process.  --big N builds an N-page PDF from a corpus plan's pages and reports
 ``plandiff extract``'s time and peak RSS (0 skips).
+The text-layer verdict (every page judged, shared glyphs folded, unreadable
+characters dropped) is timed on its own and shown as a share of the whole
+extraction (target: under 5 %).
 Default input: every PDF of ../shared/corpus/pdf.
 """
 
@@ -151,6 +154,30 @@ def bench_processes(runs: int) -> None:
         print(f"  {k:34} {statistics.median(t):6.2f} s  ({min(t):.2f}–{max(t):.2f})")
 
 
+def verdicts(pages: list) -> None:  # type: ignore[type-arg]
+    from dataclasses import replace
+
+    from extractors.glyphs import fold_chars
+    from extractors.textlayer import drop_unreadable, judge_page
+
+    for p in pages:
+        judge_page(drop_unreadable(replace(p, chars=fold_chars(p.chars))))
+
+
+def bench_verdict(pdfs: list[Path], runs: int) -> None:
+    """What judging the text layer costs, against the whole extraction of the same PDFs (all sound)."""
+    from extractors.sources import open_source
+
+    whole, judged = 0.0, 0.0
+    for pdf in pdfs:
+        src = open_source(pdf)
+        pages = list(src.pages())
+        src.close()
+        judged += statistics.median(timed(verdicts, pages) for _ in range(runs))
+        whole += statistics.median(timed(extract_pdf, pdf) for _ in range(runs))
+    print(f"\ntext-layer verdict: {judged * 1000:.0f} ms of {whole * 1000:.0f} ms extraction = {judged / whole:.1%} (target < 5 %)")
+
+
 def bench_compare(runs: int) -> None:
     """Comparison alone (extraction excluded) of two ~60-page plans."""
     from diffing import compare_documents
@@ -207,8 +234,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--plumber", action="store_true", help="add pdfplumber extract_words (slow)")
     ap.add_argument("--big", type=int, default=1000, help="pages of the memory bench (0: skip)")
     args = ap.parse_args(argv)
-    bench_extract(args.pdfs or sorted(CORPUS.glob("**/*.pdf")), args.runs, args.plumber)
+    pdfs = args.pdfs or sorted(CORPUS.glob("**/*.pdf"))
+    bench_extract(pdfs, args.runs, args.plumber)
     bench_processes(args.runs)
+    bench_verdict(pdfs, args.runs)
     bench_compare(args.runs)
     if args.big:
         bench_big(args.big)

@@ -15,7 +15,6 @@ tesserocr's in-process calls would save little.
 
 from __future__ import annotations
 
-import itertools
 import os
 import statistics
 from collections.abc import Sequence
@@ -111,11 +110,14 @@ class OcrReader:
         if angle:
             image = image.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
         ink = np.asarray(image) < 128
-        data = self._tess.image_to_data(image, lang=self.lang, config="--psm 6", output_type=self._tess.Output.DICT)
         scale = 72 / self.dpi
+        rules, on_rules = find_rules(ink, scale)
+        # rules out of the image before Tesseract: text touching a cell border is read far worse
+        ink &= ~_grow(on_rules, 2)
+        image = Image.fromarray(np.where(ink, 0, 255).astype(np.uint8))
+        data = self._tess.image_to_data(image, lang=self.lang, config="--psm 6", output_type=self._tess.Output.DICT)
         chars, words = _chars(data, ink, scale)
-        rules = tuple(find_rules(ink, scale))
-        return OcrPage(PageContent(number, width, height, tuple(chars), rules), tuple(words))
+        return OcrPage(PageContent(number, width, height, tuple(chars), tuple(rules)), tuple(words))
 
 
 def skew_angle(ink: np.ndarray, *, limit: float = 2.0, step: float = 0.1) -> float:
@@ -140,8 +142,30 @@ def skew_angle(ink: np.ndarray, *, limit: float = 2.0, step: float = 0.1) -> flo
 
 
 def _kept(text: str, conf: float) -> bool:
-    """A word worth keeping: not empty, and not a speck read as a letter with little confidence."""
-    return bool(text) and conf >= 0 and (conf >= 30 or not all(ch.isascii() for ch in text))
+    """A word worth keeping: not empty, and not a speck read as ``|`` or ``.`` with little confidence."""
+    return bool(text) and conf >= 0 and (conf >= 30 or len(text) > 1 or text.isalnum() or not text.isascii())
+
+
+def _without_specks(data: dict[str, list[Any]], idx: list[int], box: tuple[int, int, int, int] | None) -> list[int]:
+    """The line's words less lone dots and bars an em or more away from any other word (specks of the scan)."""
+    if box is None:
+        return idx
+    em = box[3] - box[1]
+    keep = []
+    for n, i in enumerate(idx):
+        text = str(data["text"][i]).strip()
+        if len(text) == 1 and text.isascii() and not text.isalnum():
+            near = [j for j in (idx[n - 1] if n else None, idx[n + 1] if n + 1 < len(idx) else None) if j is not None]
+            gaps = [abs(data["left"][j] - data["left"][i]) - (data["width"][j] if j < i else data["width"][i]) for j in near]
+            if not gaps or min(gaps) > em:
+                continue
+        keep.append(i)
+    return keep
+
+
+def _latin_pair(a: str, b: str) -> bool:
+    """Two Latin words in a row: the gap between them is a space."""
+    return bool(a and b) and a[-1].isascii() and a[-1].isalpha() and b[0].isascii() and b[0].isalpha()
 
 
 def _em(text: str) -> float:
@@ -168,26 +192,40 @@ def _chars(data: dict[str, list[Any]], ink: np.ndarray, scale: float) -> tuple[l
             boxes[key] = box
         elif level == 5 and _kept(str(data["text"][i]).strip(), float(data["conf"][i])):
             lines.setdefault(key, []).append(i)
+    lines = {k: _without_specks(data, idx, boxes.get(k)) for k, idx in lines.items()}
+    # a line of specks read as punctuation only
+    lines = {k: idx for k, idx in lines.items() if any(ch.isalnum() for i in idx for ch in str(data["text"][i]))}
     strokes = {k: _stroke(ink[boxes[k][1] : boxes[k][3], boxes[k][0] : boxes[k][2]]) for k in lines if k in boxes}
     body_stroke = statistics.median(strokes.values()) if strokes else 0.0
-    sizes = {k: _size(data, idx, boxes[k], scale) for k, idx in lines.items() if k in boxes}
-    body_size = statistics.median(sizes.values()) if sizes else 0.0
+    sizes = {k: _size(data, idx, scale) for k, idx in lines.items() if k in boxes}
+    measured = [v for v in sizes.values() if v is not None]
+    body_size = statistics.median(measured) if measured else 10.5
+    heights = {k: (boxes[k][3] - boxes[k][1]) * scale for k in sizes}
+    body_height = statistics.median(heights.values()) if heights else 0.0
     chars: list[Char] = []
     words: list[OcrWord] = []
     for key, idx in lines.items():
         if key not in boxes:
             continue
         _, ltop, _, lbottom = boxes[key]
-        size = body_size if abs(sizes[key] - body_size) <= 0.75 else sizes[key]
+        size = sizes[key]
+        if size is None:  # too short to measure: the body's size unless its ink is clearly taller
+            size = round(heights[key] / body_height * body_size * 2) / 2 if heights[key] > 1.2 * body_height else body_size
+        elif abs(size - body_size) <= 0.75:
+            size = body_size
         # bold faces (and stroked Mincho) leave strokes clearly wider than the body's
         bold = body_stroke > 0 and strokes[key] > 1.12 * body_stroke
+        em = (lbottom - ltop) * 0.95
         for n, i in enumerate(idx):
             text = str(data["text"][i]).strip()
             left, w = data["left"][i], data["width"][i]
-            if n + 1 < len(idx) and data["left"][idx[n + 1]] - (left + w) < 0.4 * (lbottom - ltop):
-                w = data["left"][idx[n + 1]] - left  # Tesseract splits Japanese into words the print does not space
+            nxt = idx[n + 1] if n + 1 < len(idx) else None
+            if nxt is not None and data["left"][nxt] - (left + w) < em and not _latin_pair(text, str(data["text"][nxt]).strip()):
+                # Tesseract splits into words what the print does not space: full-width digits and brackets sit in em cells
+                w = data["left"][nxt] - left
             if n == 0 and _filled_square(ink[ltop:lbottom, left : left + (lbottom - ltop)]):
-                text = "■" + text[1:]  # Tesseract reads the KPI square as some kanji
+                # the KPI square: Tesseract reads it as some kanji, or leaves it out of the word it starts
+                text = "■" + (text[1:] if not text[0].isascii() else text)
             words.append(OcrWord(text, left * scale, ltop * scale, (left + w) * scale, lbottom * scale, float(data["conf"][i]) / 100))
             total, x = _em(text), float(left)
             for ch in text:
@@ -197,21 +235,23 @@ def _chars(data: dict[str, list[Any]], ink: np.ndarray, scale: float) -> tuple[l
     return chars, words
 
 
-def _size(data: dict[str, list[Any]], idx: list[int], box: tuple[int, int, int, int], scale: float) -> float:
-    """A line's font size: the advance of its characters from one word's start to the next's.
+def _size(data: dict[str, list[Any]], idx: list[int], scale: float, *, min_chars: int = 8) -> float | None:
+    """A line's font size: the advance of its full-width characters, from the first word's start to the last's.
 
-    Full-width characters advance exactly one em; a word's own width falls
-    short of that by its last glyph's side bearing, the distance between two
-    word starts does not.  A line of one word falls back on its height.
+    Full-width characters advance exactly one em, and a word's box starts at
+    its ink, so the span between two word starts over many characters is
+    the em give or take a side bearing.  ``None`` for a line too short (or
+    too Latin) to tell.
     """
-    pitches = []
-    for a, b in itertools.pairwise(idx):
-        text = str(data["text"][a]).strip()
-        gap = data["left"][b] - data["left"][a]
-        if text and gap > 0 and not any(ch.isascii() for ch in text):
-            pitches.append(gap / len(text))
-    em = statistics.median(pitches) if pitches else box[3] - box[1]
-    return round(em * scale * 2) / 2
+    full = [i for i in idx if not any(ch.isascii() for ch in str(data["text"][i]).strip())]
+    if len(full) < 2:
+        return None
+    first, last = full[0], full[-1]
+    between = [i for i in idx if data["left"][first] <= data["left"][i] < data["left"][last]]
+    ems = sum(_em(str(data["text"][i]).strip()) for i in between)
+    if ems < min_chars:
+        return None
+    return round((data["left"][last] - data["left"][first]) / ems * scale * 2) / 2
 
 
 def _filled_square(cell: np.ndarray) -> bool:
@@ -225,25 +265,41 @@ def _filled_square(cell: np.ndarray) -> bool:
     return float(cell[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].mean()) > 0.85
 
 
-def find_rules(ink: np.ndarray, scale: float, *, min_length: float = 30.0) -> list[Segment]:
-    """Ruling lines in the image: runs of ink at least ``min_length`` points long, one or two points thick."""
+def find_rules(ink: np.ndarray, scale: float, *, min_length: float = 30.0) -> tuple[list[Segment], np.ndarray]:
+    """Ruling lines in the image (runs of ink at least ``min_length`` points long), and the mask of their pixels.
+
+    A scanned rule is a few pixels thick and not quite straight: each row's
+    runs are found, then the pieces of one rule (adjacent rows, overlapping
+    or nearly touching) are joined.
+    """
     run = max(int(min_length / scale), 2)
-    out: list[Segment] = []
+    found: list[Segment] = []
+    mask = np.zeros_like(ink)
     for axis in (1, 0):
         img = ink if axis == 1 else ink.T
-        # a pixel is on a rule when ``run`` pixels of ink follow it along the row
         c = np.cumsum(np.pad(img, ((0, 0), (1, 0))).astype(np.int32), axis=1)
         starts = (c[:, run:] - c[:, :-run]) == run
         # every pixel of a run that starts somewhere in the ``run`` pixels before it
         s = np.cumsum(np.pad(starts, ((0, 0), (1, 0))).astype(np.int32), axis=1)
         x = np.arange(img.shape[1])
         on = (s[:, np.minimum(x + 1, starts.shape[1])] - s[:, np.maximum(x - run + 1, 0)]) > 0
-        rows = np.flatnonzero(on.any(axis=1))
-        for r in rows:
-            cols = np.flatnonzero(np.diff(np.concatenate(([0], on[r].astype(np.int8), [0]))))
-            for a, b in zip(cols[::2], cols[1::2], strict=True):
-                out.append(_segment(axis, int(r), int(a), int(b), scale))
-    return _merge(out)
+        (mask if axis == 1 else mask.T)[...] |= on
+        for r in np.flatnonzero(on.any(axis=1)):
+            edges = np.flatnonzero(np.diff(np.concatenate(([0], on[r].astype(np.int8), [0]))))
+            for a, b in zip(edges[::2], edges[1::2], strict=True):
+                found.append(_segment(axis, int(r), int(a), int(b), scale))
+    return _join(found, scale), mask
+
+
+def _grow(mask: np.ndarray, k: int) -> np.ndarray:
+    """The mask widened by ``k`` pixels each way (the grey fringe of a scanned rule)."""
+    out = mask.copy()
+    for d in range(1, k + 1):
+        out[d:, :] |= mask[:-d, :]
+        out[:-d, :] |= mask[d:, :]
+        out[:, d:] |= mask[:, :-d]
+        out[:, :-d] |= mask[:, d:]
+    return out
 
 
 def _segment(axis: int, r: int, a: int, b: int, scale: float) -> Segment:
@@ -252,17 +308,22 @@ def _segment(axis: int, r: int, a: int, b: int, scale: float) -> Segment:
     return Segment(r * scale, a * scale, (r + 1) * scale, b * scale)
 
 
-def _merge(segments: list[Segment]) -> list[Segment]:
-    """Rows of pixels of one thick rule → one segment."""
+def _join(segments: list[Segment], scale: float, *, across: float = 1.5, gap: float = 3.0) -> list[Segment]:
+    """Pieces of one rule → one segment: within ``across`` points of each other across, ``gap`` along."""
     out: list[Segment] = []
-    for s in sorted(segments, key=lambda s: (s.horizontal, s.x0 if not s.horizontal else s.top, s.top, s.x0)):
-        p = out[-1] if out else None
-        if p is not None and p.horizontal == s.horizontal:
-            if s.horizontal and abs(s.top - p.bottom) < 1.5 and abs(s.x0 - p.x0) < 3 and abs(s.x1 - p.x1) < 3:
-                out[-1] = Segment(min(p.x0, s.x0), p.top, max(p.x1, s.x1), s.bottom)
-                continue
-            if not s.horizontal and abs(s.x0 - p.x1) < 1.5 and abs(s.top - p.top) < 3 and abs(s.bottom - p.bottom) < 3:
-                out[-1] = Segment(p.x0, min(p.top, s.top), s.x1, max(p.bottom, s.bottom))
-                continue
-        out.append(s)
+    for horizontal in (True, False):
+        # (position across, start, end, thickness end) in the rule's own direction
+        parts = sorted(
+            (s.top, s.x0, s.x1, s.bottom) if horizontal else (s.x0, s.top, s.bottom, s.x1) for s in segments if s.horizontal == horizontal
+        )
+        groups: list[list[float]] = []  # [across0, across1, start, end]
+        for a0, start, end, a1 in parts:
+            for g in reversed(groups[-8:]):
+                if a0 - g[1] <= across and start <= g[3] + gap and end >= g[2] - gap:
+                    g[1], g[2], g[3] = max(g[1], a1), min(g[2], start), max(g[3], end)
+                    break
+            else:
+                groups.append([a0, a1, start, end])
+        for a0, a1, start, end in groups:
+            out.append(Segment(start, a0, end, a1) if horizontal else Segment(a0, start, a1, end))
     return out
