@@ -51,17 +51,20 @@ def _runs(chars: Sequence[Char]) -> list[tuple[int, list[Char]]]:
     return runs
 
 
-def writing_mode(chars: Sequence[Char], *, mixed_share: float = 0.1) -> WritingMode:
+def writing_mode(chars: Sequence[Char], *, mixed_share: float = 0.1, samples: int = 400) -> WritingMode:
     """``vertical`` when the page's text runs downwards, ``mixed`` when both directions carry text.
 
-    Every character of a run of two or more counts for its direction; a page
-    is mixed when the smaller direction holds more than ``mixed_share`` of them
-    and the vertical one at least a third (a horizontal page with a few
-    stacked table labels is still horizontal).
+    Steps from one character to the next in stream order are counted (at
+    most ``samples`` of them, evenly spread: the share is what matters).  A
+    page is mixed when the smaller direction holds more than
+    ``mixed_share`` of the steps and the vertical one at least a third (a
+    horizontal page with a few stacked table labels is still horizontal).
     """
+    visible = [c for c in chars if not c.text.isspace()]
+    stride = max(1, len(visible) // samples)
     counts = [0, 0, 0]
-    for kind, run in _runs(chars):
-        counts[kind] += len(run)
+    for i in range(0, len(visible) - 1, stride):
+        counts[_step(visible[i], visible[i + 1])] += 1
     h, v = counts[_H], counts[_V]
     if v <= h or v < 4:
         return "mixed" if h and v > max(h / 2, 20) else "horizontal"
@@ -98,6 +101,7 @@ def to_horizontal(page: PageContent) -> PageContent:
         left, right = min(c.x0 for c in run), max(c.x1 for c in run)
         for c in run:
             x0, top, x1, bottom = _turn(left, c.top, right, c.bottom, w)
-            out.append(replace(c, x0=x0, top=top, x1=x1, bottom=bottom))
+            # digits set side by side in one cell (縦中横) share their top: left to right breaks the tie
+            out.append(replace(c, x0=x0 + 0.01 * (c.x0 - left), top=top, x1=x1, bottom=bottom))
     rules = tuple(Segment(*_turn(s.x0, s.top, s.x1, s.bottom, w)) for s in page.rules)
     return replace(page, width=page.height, height=w, chars=tuple(out), rules=rules)

@@ -120,14 +120,16 @@ def test_the_radicals_table_is_the_unicode_database():
     assert len(SUPPLEMENT) > 100 and SUPPLEMENT[0x2ED1] == ord("長")
 
 
-def test_a_vertical_page_reads_in_order():
-    result = extract(TL / "vertical.pdf", config=OFF)
+@pytest.mark.parametrize("source", ["pdfium", "pdfplumber"])
+def test_a_vertical_page_reads_in_order(source):
+    result = extract(TL / "vertical.pdf", config=ExtractConfig(ocr="off", source=source))
     doc = result.documents[0]
     assert doc.title.replace(" ", "") == "令和７年度事業計画"
     assert [(b.label, b.text) for b in doc.blocks] == [
         ("１．", "基本業務の確実な遂行を図る。"),
         ("", "サンプル支部はPDF形式の資料を公開し、「加入者」への広報を強化する。"),
         ("・", "健診の受診率を５７．６％以上とする。"),
+        ("", "資料はABC形式で令和12年に見直す。"),
     ]
     # boxes on the page as printed: columns right to left, tall and narrow
     boxes = [b.bbox for b in doc.blocks]

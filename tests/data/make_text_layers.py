@@ -111,17 +111,21 @@ RADICALS = """<!doctype html><html lang="ja"><head><meta charset="utf-8"><style>
 body { font-family: "IPAexGothic"; font-size: 12pt; margin: 20mm; }</style></head><body>
 <p>一文長民歯の方針</p><p>⼀⽂⻑⺠⻭の方針</p><p>神奈川の﨑と１２３ＡＢＣ</p></body></html>
 """
-# 縦書き: upright kana and kanji, full-width digits, Latin set sideways
+# 縦書き: upright kana and kanji, full-width digits, Latin set sideways and upright, two digits in one cell (縦中横)
 VERTICAL = """<!doctype html><html lang="ja"><head><meta charset="utf-8"><style>
 @page { size: A4 portrait; margin: 20mm; }
 body { font-family: "IPAexMincho"; font-size: 14pt; writing-mode: vertical-rl; margin: 0; }
 h1 { font-size: 18pt; font-family: "IPAexGothic"; margin: 0 0 0 1em; }
 p { margin: 0 0 0 0.5em; }
+p.last { margin-right: 1.5em; }
+.up { text-orientation: upright; }
+.tcy { text-combine-upright: all; }
 </style></head><body>
 <h1>令和７年度 事業計画</h1>
 <p>１．基本業務の確実な遂行を図る。</p>
 <p>サンプル支部はPDF形式の資料を公開し、「加入者」への広報を強化する。</p>
 <p>・健診の受診率を５７．６％以上とする。</p>
+<p class="last">資料は<span class="up">ABC</span>形式で令和<span class="tcy">12</span>年に見直す。</p>
 </body></html>
 """
 # half the page vertical, half horizontal: no single reading order
