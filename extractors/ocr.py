@@ -75,10 +75,11 @@ def _tesseract(path: str, lang: str) -> Any:
 class OcrReader:
     """Reads chosen pages of one PDF from their images."""
 
-    def __init__(self, path: str | Path, *, dpi: int = 300, lang: str = "jpn") -> None:
+    def __init__(self, path: str | Path, *, dpi: int = 300, lang: str = "jpn", min_confidence: float = 0.3) -> None:
         self.path = str(path)
         self.dpi = dpi
         self.lang = lang
+        self.min_confidence = min_confidence  # a page read with less mean confidence holds no text
         self._tess = _tesseract(self.path, lang)
         # one thread per Tesseract: pages are read one after another, files in parallel by the batch
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -117,28 +118,33 @@ class OcrReader:
         image = Image.fromarray(np.where(ink, 0, 255).astype(np.uint8))
         data = self._tess.image_to_data(image, lang=self.lang, config="--psm 6", output_type=self._tess.Output.DICT)
         chars, words = _chars(data, ink, scale)
-        return OcrPage(PageContent(number, width, height, tuple(chars), tuple(rules)), tuple(words))
+        page = OcrPage(PageContent(number, width, height, tuple(chars), tuple(rules)), tuple(words))
+        if (page.confidence or 0.0) < self.min_confidence:
+            # a picture, a pattern, a blank scan: what Tesseract made of it is not text
+            return OcrPage(PageContent(number, width, height, (), ()), ())
+        return page
 
 
 def skew_angle(ink: np.ndarray, *, limit: float = 2.0, step: float = 0.1) -> float:
     """The rotation (degrees, anticlockwise) that makes the text lines horizontal.
 
     The angle whose row profile of ink is sharpest: at the right angle every
-    text line falls into few rows.  Searched on a small copy of the page.
+    text line falls into few rows.  Searched on a small copy of the page,
+    coarse then fine.
     """
     from PIL import Image
 
     small = Image.fromarray(np.where(ink, 255, 0).astype(np.uint8))
     if min(ink.shape) > 800:
         small = small.reduce(3)
-    best, best_score = 0.0, -1.0
-    for k in range(round(-limit / step), round(limit / step) + 1):
-        a = k * step
+
+    def sharpness(a: float) -> float:
         rows = np.asarray(small.rotate(a, resample=Image.Resampling.BILINEAR)).sum(axis=1, dtype=np.float64)
-        score = float(np.square(np.diff(rows)).sum())
-        if score > best_score:
-            best, best_score = a, score
-    return best
+        return float(np.square(np.diff(rows)).sum())
+
+    coarse: float = max((k * 5 * step for k in range(round(-limit / step / 5), round(limit / step / 5) + 1)), key=sharpness)
+    fine: float = max((coarse + k * step for k in range(-4, 5)), key=sharpness)
+    return round(fine, 2)
 
 
 def _kept(text: str, conf: float) -> bool:
@@ -272,22 +278,32 @@ def find_rules(ink: np.ndarray, scale: float, *, min_length: float = 30.0) -> tu
     runs are found, then the pieces of one rule (adjacent rows, overlapping
     or nearly touching) are joined.
     """
-    run = max(int(min_length / scale), 2)
+    # on a copy of half the resolution (2×2 pixels pooled: a thin rule survives)
+    h2, w2 = ink.shape[0] // 2 * 2, ink.shape[1] // 2 * 2
+    half = ink[:h2:2, :w2:2] | ink[1:h2:2, :w2:2] | ink[:h2:2, 1:w2:2] | ink[1:h2:2, 1:w2:2]
+    run = max(int(min_length / scale / 2), 2)
     found: list[Segment] = []
-    mask = np.zeros_like(ink)
+    mask = np.zeros_like(half)
     for axis in (1, 0):
-        img = ink if axis == 1 else ink.T
-        c = np.cumsum(np.pad(img, ((0, 0), (1, 0))).astype(np.int32), axis=1)
-        starts = (c[:, run:] - c[:, :-run]) == run
-        # every pixel of a run that starts somewhere in the ``run`` pixels before it
-        s = np.cumsum(np.pad(starts, ((0, 0), (1, 0))).astype(np.int32), axis=1)
-        x = np.arange(img.shape[1])
-        on = (s[:, np.minimum(x + 1, starts.shape[1])] - s[:, np.maximum(x - run + 1, 0)]) > 0
+        img = half if axis == 1 else half.T
+        on = np.zeros_like(img)
+        rows = np.flatnonzero(img.sum(axis=1) >= run)  # only rows with that much ink can hold a rule
+        if rows.size:
+            sub = img[rows]
+            c = np.cumsum(np.pad(sub, ((0, 0), (1, 0))).astype(np.int32), axis=1)
+            starts = (c[:, run:] - c[:, :-run]) == run
+            # every pixel of a run that starts somewhere in the ``run`` pixels before it
+            s = np.cumsum(np.pad(starts, ((0, 0), (1, 0))).astype(np.int32), axis=1)
+            x = np.arange(img.shape[1])
+            on[rows] = (s[:, np.minimum(x + 1, starts.shape[1])] - s[:, np.maximum(x - run + 1, 0)]) > 0
         (mask if axis == 1 else mask.T)[...] |= on
         for r in np.flatnonzero(on.any(axis=1)):
             edges = np.flatnonzero(np.diff(np.concatenate(([0], on[r].astype(np.int8), [0]))))
             for a, b in zip(edges[::2], edges[1::2], strict=True):
-                found.append(_segment(axis, int(r), int(a), int(b), scale))
+                found.append(_segment(axis, int(r), int(a), int(b), 2 * scale))
+    full = np.zeros_like(ink)
+    full[:h2, :w2] = np.repeat(np.repeat(mask, 2, axis=0), 2, axis=1)
+    mask = full
     return _join(found, scale), mask
 
 
