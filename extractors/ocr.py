@@ -27,7 +27,7 @@ import pypdfium2 as pdfium
 
 from pipeline.exceptions import OcrUnavailableError
 
-from .page import Char, PageContent, Segment
+from .page import BOLD, REGULAR, Char, PageContent, Segment
 
 PACKAGES = "apt-get install tesseract-ocr tesseract-ocr-jpn"
 
@@ -219,8 +219,8 @@ def _chars(data: dict[str, list[Any]], ink: np.ndarray, scale: float) -> tuple[l
             size = round(heights[key] / body_height * body_size * 2) / 2 if heights[key] > 1.2 * body_height else body_size
         elif abs(size - body_size) <= 0.75:
             size = body_size
-        # bold faces (and stroked Mincho) leave strokes clearly wider than the body's
-        bold = body_stroke > 0 and strokes[key] > 1.12 * body_stroke
+        # bold and ゴシック faces (and stroked Mincho) leave strokes clearly wider than the body's
+        weight = BOLD if body_stroke > 0 and strokes[key] > 1.12 * body_stroke else REGULAR
         em = (lbottom - ltop) * 0.95
         for n, i in enumerate(idx):
             text = str(data["text"][i]).strip()
@@ -236,7 +236,7 @@ def _chars(data: dict[str, list[Any]], ink: np.ndarray, scale: float) -> tuple[l
             total, x = _em(text), float(left)
             for ch in text:
                 adv = w * _em(ch) / total
-                chars.append(Char(ch, x * scale, ltop * scale, (x + adv) * scale, lbottom * scale, size, bold, len(chars)))
+                chars.append(Char(ch, x * scale, ltop * scale, (x + adv) * scale, lbottom * scale, size, weight, len(chars)))
                 x += adv
     return chars, words
 

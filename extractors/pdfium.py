@@ -196,7 +196,8 @@ class PdfiumSource:
             obj = _TEXT_OBJECT(handle, i) or 0
             size, weight = fonts.get(obj) or self._style(tp, handle, i, obj)
             top, bottom = rect.top, rect.bottom
-            if not 0.75 * size <= top - bottom <= 1.5 * size:
+            # (upright text only: Latin set sideways in a vertical column keeps PDFium's box, its advance runs down)
+            if not 0.75 * size <= top - bottom <= 1.5 * size and abs(math.sin(pdfium_c.FPDFText_GetCharAngle(tp, i))) < 0.5:
                 # PDFium fell back to the glyph outline (the font has no usable
                 # ascent/descent): a thin 一 would be 1 pt tall.  Use the
                 # line box every CJK font has, from the baseline.
