@@ -148,3 +148,15 @@ def test_without_ocr_a_scanned_page_is_left_out():
     assert result.refused_pages == (3,) and result.ocr_pages == ()
     assert {b.page for d in result.documents for b in d.blocks} == {1, 2, 4}
     assert result.warnings == ("page 3: no text layer (1 image(s) and no characters); left out (--ocr auto reads such pages)",)
+
+
+def test_the_cli_warns_once_per_page_range_and_writes_the_rest(tmp_path, capsys):
+    out = tmp_path / "plan.json"
+    assert cli.main(["extract", str(TL / "scanned-page3.pdf"), "--ocr", "off", "-o", str(out)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert [line for line in err if "page 3" in line] == [
+        f"plandiff: {TL / 'scanned-page3.pdf'}: page 3: no text layer (1 image(s) and no characters);"
+        " left out (--ocr auto reads such pages)"
+    ]
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert [p["source"] for p in data["text_layer"]] == ["text", "text", "none", "text"] and data["pages"] == 4
