@@ -52,7 +52,21 @@ from .progress import Progress
 from .workers import run_isolated
 
 MANIFEST_SCHEMA = "plandiff.manifest/1"
-CSV_COLUMNS = ["file", "sha256", "pages", "layout", "organisation", "organisation_source", "year", "kind", "status", "error", "seconds", "ocr_pages", "refused_pages"]
+CSV_COLUMNS = [
+    "file",
+    "sha256",
+    "pages",
+    "layout",
+    "organisation",
+    "organisation_source",
+    "year",
+    "kind",
+    "status",
+    "error",
+    "seconds",
+    "ocr_pages",
+    "refused_pages",
+]
 T = TypeVar("T")
 log = logging.getLogger("plandiff")
 R = TypeVar("R")
