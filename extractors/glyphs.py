@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from dataclasses import replace
 from pathlib import Path
 
 from .page import Char
@@ -54,7 +53,7 @@ def fold_chars(chars: tuple[Char, ...]) -> tuple[Char, ...]:
     """The page's characters with shared-glyph characters folded (the same tuple when none is)."""
     if not FOLDED.search("".join(c.text for c in chars)):
         return chars
-    return tuple(replace(c, text="".join(map(fold_glyph, c.text))) if FOLDED.search(c.text) else c for c in chars)
+    return tuple(c._replace(text="".join(map(fold_glyph, c.text))) if FOLDED.search(c.text) else c for c in chars)
 
 
 def read_equivalents(path: Path = UCD_FILE) -> dict[int, int]:

@@ -96,12 +96,12 @@ def to_horizontal(page: PageContent) -> PageContent:
             for c in run:
                 # the run's own left-to-right order, laid along the turned line
                 x0 = top + (c.x0 - left)
-                out.append(replace(c, x0=x0, x1=x0 + (c.x1 - c.x0), top=w - run[-1].x1, bottom=w - left))
+                out.append(c._replace(x0=x0, x1=x0 + (c.x1 - c.x0), top=w - run[-1].x1, bottom=w - left))
             continue
         left, right = min(c.x0 for c in run), max(c.x1 for c in run)
         for c in run:
             x0, top, x1, bottom = _turn(left, c.top, right, c.bottom, w)
             # digits set side by side in one cell (縦中横) share their top: left to right breaks the tie
-            out.append(replace(c, x0=x0 + 0.01 * (c.x0 - left), top=top, x1=x1, bottom=bottom))
+            out.append(c._replace(x0=x0 + 0.01 * (c.x0 - left), top=top, x1=x1, bottom=bottom))
     rules = tuple(Segment(*_turn(s.x0, s.top, s.x1, s.bottom, w)) for s in page.rules)
     return replace(page, width=page.height, height=w, chars=tuple(out), rules=rules)
