@@ -51,7 +51,7 @@ def _runs(chars: Sequence[Char]) -> list[tuple[int, list[Char]]]:
     return runs
 
 
-def writing_mode(chars: Sequence[Char], *, mixed_share: float = 0.1, samples: int = 400) -> WritingMode:
+def writing_mode(chars: Sequence[Char], *, mixed_share: float = 0.1, samples: int = 120) -> WritingMode:
     """``vertical`` when the page's text runs downwards, ``mixed`` when both directions carry text.
 
     Steps from one character to the next in stream order are counted (at
