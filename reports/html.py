@@ -14,17 +14,22 @@ from .safetext import map_text, visible
 from .view import ReportConfig, build_view
 
 
-@lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
-    """Templates are package data; autoescaped, strict: text from a PDF is data, never markup."""
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("reports", "templates"),
+def strict_environment(package: str) -> jinja2.Environment:
+    """A package's templates; autoescaped, strict: text from a PDF is data, never markup."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader(package, "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The report templates (package data of ``reports``)."""
+    env = strict_environment("reports")
     env.filters["urlpath"] = url_path  # links from file names: percent-encoded, never a scheme
     env.filters["shown"] = lambda name: visible(display_name(name))  # names not UTF-8, or holding control or bidi characters
     return env

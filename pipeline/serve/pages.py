@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from pipeline.model import Block
 from reports.frames import table_kind
+from reports.html import strict_environment
 from reports.view import STATUS_JA
 
 from . import search
@@ -28,13 +29,7 @@ FILE_STATUS_JA = {"ok": "完了", "skipped": "既読", "failed": "失敗"}
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("pipeline.serve", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = strict_environment("pipeline.serve")
     env.globals.update(status_ja=STATUS_JA, kind_ja=KIND_JA, layout_ja=LAYOUT_JA, file_status_ja=FILE_STATUS_JA, downloads=DOWNLOADS)
     return env
 
