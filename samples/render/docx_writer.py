@@ -13,7 +13,6 @@ the creation date, so reruns differ in their metadata only.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from docx import Document as new_document
@@ -26,7 +25,7 @@ from docx.shared import Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
-from .office import convert_to_pdf
+from .office import print_document
 from .style import Printed, printed_blocks, printed_cells, table_columns
 from .truth import Job, areas_of
 
@@ -205,7 +204,4 @@ def build(job: Job, path: Path) -> None:
 
 
 def render(job: Job, out: Path) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / f"{out.stem}.docx"
-        build(job, src)
-        convert_to_pdf(src, out)
+    print_document(build, job, out, suffix=".docx")

@@ -14,7 +14,6 @@ LibreOffice stamps the creation date, so reruns differ in their metadata.
 from __future__ import annotations
 
 import math
-import tempfile
 from pathlib import Path
 
 from pptx import Presentation
@@ -24,7 +23,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
-from .office import convert_to_pdf
+from .office import print_document
 from .style import Printed, on_slide, table_columns
 from .truth import Job, slides_of
 
@@ -194,7 +193,4 @@ def build(job: Job, path: Path) -> None:
 
 
 def render(job: Job, out: Path) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / f"{out.stem}.pptx"
-        build(job, src)
-        convert_to_pdf(src, out)
+    print_document(build, job, out, suffix=".pptx")

@@ -8,7 +8,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .truth import Job
 
 
 def find_soffice() -> str | None:
@@ -41,3 +46,11 @@ def convert_to_pdf(src: Path, out: Path, *, timeout: float = 300) -> None:
             timeout=timeout,
         )
         shutil.move(str(Path(tmp) / f"{src.stem}.pdf"), out)
+
+
+def print_document(build: Callable[[Job, Path], None], job: Job, out: Path, *, suffix: str) -> None:
+    """Build ``job`` as an office document (``suffix``: .docx, .pptx) in a temporary folder and print it to ``out``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / f"{out.stem}{suffix}"
+        build(job, src)
+        convert_to_pdf(src, out)
