@@ -9,7 +9,7 @@ producer of the bundled samples (``samples/*.pdf``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, landscape
@@ -52,11 +52,16 @@ def width(text: str, font: str, size: float) -> float:
 
 
 def wrap(text: str, font: str, size: float, first: float, rest: float) -> list[str]:
-    """Greedy wrap by character (Japanese), keeping closing punctuation off line starts."""
+    """Greedy wrap by character (Japanese), keeping closing punctuation off line starts; a newline ends a line."""
     lines: list[str] = []
     cur = ""
     limit = first
     for ch in text:
+        if ch == "\n":
+            lines.append(cur)
+            cur = ""
+            limit = rest
+            continue
         if width(cur + ch, font, size) > limit and cur and ch not in NO_LINE_START:
             lines.append(cur)
             cur = ""
@@ -107,6 +112,17 @@ def table_height(rows: list[list[str]], widths: list[float], size: float) -> lis
         n = max(len(wrap(c, "M", size, w - 6, w - 6)) or 1 for c, w in zip(r, widths, strict=True))
         hs.append(n * size * 1.5 + 6)
     return hs
+
+
+def rows_that_fit(rows: list[list[str]], w: float, size: float, room: float) -> int:
+    """How many leading rows of a table ``w`` wide fit in ``room`` pt: a table taller than the room breaks between rows."""
+    widths, size = table_columns(rows, w, size)
+    used = 4.0
+    for n, h in enumerate(table_height(rows, widths, size)):
+        used += h
+        if used > room:
+            return n
+    return len(rows)
 
 
 def draw_table(c: Canvas, rows: list[list[str]], x: float, y: float, w: float, size: float = 9.0) -> float:
@@ -218,7 +234,7 @@ def render_fieldtable(path: Path, title: str, org: str, blocks: list[dict]) -> N
     pw, ph = A4
     left, split, right, top, bottom = 48.0, 140.0, pw - 48.0, 60.0, ph - 56.0
     c = new_canvas(path, title, org, A4)
-    state = {"page": 1, "y": top, "area": "", "area_top": top}
+    state = {"page": 1, "y": top, "area": "", "area_top": top, "area_bottom": top}
 
     def header() -> None:
         c.setFont("M", 8.5)
@@ -244,11 +260,13 @@ def render_fieldtable(path: Path, title: str, org: str, blocks: list[dict]) -> N
 
     def draw_area() -> None:
         c.setFont("G", 10.5)
-        for k, ln in enumerate(wrap(state["area"], "G", 10.5, split - left - 8, split - left - 8)):
+        lines = wrap(state["area"], "G", 10.5, split - left - 8, split - left - 8)
+        for k, ln in enumerate(lines):
             c.drawString(left + 4, ph - state["area_top"] - 14 - k * 16, ln)
+        state["area_bottom"] = state["area_top"] + 4 + len(lines) * 16  # a row is at least as tall as its area name
 
     def close_page() -> None:
-        y = state["y"] + 4
+        y = max(state["y"], state["area_bottom"]) + 4
         c.line(left, ph - y, right, ph - y)
         for x in (left, split, right):
             c.line(x, ph - state["frame_top"], x, ph - y)
@@ -261,7 +279,7 @@ def render_fieldtable(path: Path, title: str, org: str, blocks: list[dict]) -> N
     for b, indent in zip(blocks, body_indent(blocks), strict=True):
         if b["kind"] == "heading" and b["level"] == 1:
             if state["area"]:
-                y = state["y"] + 4
+                y = max(state["y"], state["area_bottom"]) + 4
                 c.line(left, ph - y, right, ph - y)
                 state["y"] = y + 4
                 if state["y"] + 40 > bottom:
@@ -275,11 +293,15 @@ def render_fieldtable(path: Path, title: str, org: str, blocks: list[dict]) -> N
             continue
         for d in layout_block(b, colw, max(indent - 10.5, 0)):
             if d.table is not None:
-                h = sum(table_height(d.table, [colw * 0.4] + [colw * 0.6 / (len(d.table[0]) - 1)] * (len(d.table[0]) - 1), d.size)) + 8
-                if state["y"] + h > bottom:
-                    close_page()
-                    header()
-                state["y"] += draw_table(c, d.table, split + 4, ph - state["y"] - 4, colw, d.size) + 10
+                rows = d.table
+                while rows:
+                    fit = rows_that_fit(rows, colw, d.size, bottom - state["y"])
+                    if not fit:
+                        close_page()
+                        header()
+                        fit = max(rows_that_fit(rows, colw, d.size, bottom - state["y"]), 1)
+                    state["y"] += draw_table(c, rows[:fit], split + 4, ph - state["y"] - 4, colw, d.size) + 10
+                    rows = rows[fit:]
                 continue
             if state["y"] + d.height + 4 > bottom:
                 close_page()
@@ -351,21 +373,23 @@ def render_sidebyside(path: Path, title: str, labels: tuple[str, str], rows: lis
                 y = y0
                 while pending[k]:
                     d = pending[k][0]
-                    h = (
-                        d.height
-                        if d.table is None
-                        else sum(table_height(d.table, [colw * 0.4] + [colw * 0.6 / (len(d.table[0]) - 1)] * (len(d.table[0]) - 1), d.size))
-                        + 6
-                    )
-                    if y + h > bottom and not (fresh and y == y0):
+                    if d.table is not None:
+                        fit = rows_that_fit(d.table, colw - d.dx, d.size, bottom - y)
+                        if not fit and not (fresh and y == y0):
+                            break
+                        fit = max(fit, 1)
+                        y += draw_table(c, d.table[:fit], x + d.dx, ph - y, colw - d.dx, d.size) + 6
+                        if fit < len(d.table):
+                            pending[k][0] = replace(d, table=d.table[fit:])
+                            break
+                        pending[k].pop(0)
+                        continue
+                    if y + d.height > bottom and not (fresh and y == y0):
                         break
                     pending[k].pop(0)
-                    if d.table is not None:
-                        draw_table(c, d.table, x + d.dx, ph - y, colw - d.dx, d.size)
-                    else:
-                        c.setFont(d.font, d.size)
-                        c.drawString(x + d.dx, ph - y - d.size, d.text)
-                    y += h
+                    c.setFont(d.font, d.size)
+                    c.drawString(x + d.dx, ph - y - d.size, d.text)
+                    y += d.height
                 heights[k] = y - y0
             state["y"] = y0 + max(heights) + 2
             if pending[0] or pending[1]:
