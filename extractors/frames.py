@@ -92,7 +92,7 @@ def header_cells(page: PageContent, frame: Frame) -> list[str]:
     out = []
     for x0, x1 in zip(frame.xs, frame.xs[1:], strict=False):
         top, bottom = frame.header_top, frame.header_bottom
-        chars = [c for c in page.chars if x0 <= (c.x0 + c.x1) / 2 <= x1 and top <= (c.top + c.bottom) / 2 <= bottom]
+        chars = [c for c in page.chars if x0 <= c.anchor[0] <= x1 and top <= c.anchor[1] <= bottom]
         out.append(" ".join(ln.text for ln in group_lines(chars, page.number)))
     return out
 
@@ -125,7 +125,7 @@ def _buckets(chars: Sequence[Char], xs: Sequence[float], ys: Sequence[float]) ->
     out: dict[tuple[int, int], list[Char]] = {}
     last_x, last_y = len(xs) - 1, len(ys) - 1
     for c in chars:
-        cx, cy = (c.x0 + c.x1) / 2, (c.top + c.bottom) / 2
+        cx, cy = c.anchor
         r = bisect.bisect_right(ys, cy) - 1
         if r < 0 or (r == last_y and cy != ys[-1]):
             continue

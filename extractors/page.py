@@ -15,6 +15,10 @@ from typing import NamedTuple, Protocol
 from pipeline.exceptions import EmptyPdfError, TooLargeError
 
 
+# full-width opening brackets: their ink sits in the right half of their box (JIS X 4051 class 1)
+OPENING_MARKS = frozenset("（［｛〔〈《「『【〘〖‘“")
+
+
 class Char(NamedTuple):
     """One printed character; box in points, origin top-left.
 
@@ -32,6 +36,21 @@ class Char(NamedTuple):
     size: float  # the size a reader sees (font size × text matrix × CTM)
     weight: int  # REGULAR, SANS or BOLD: how strongly the face stands out
     index: int  # type: ignore[assignment]  # position in the page's content stream (shadows tuple.index)
+
+    @property
+    def anchor(self) -> tuple[float, float]:
+        """The point that places the character in a cell, frame row or box: a quarter of its width in from its leading side, at mid-height.
+
+        Not the centre: a character reaches across a cell's right rule
+        when it is hung there (ぶら下げ組み: 。、」 set beyond the line end)
+        or overflows a narrow column (a % that cannot break), yet it starts
+        inside its cell.  An opening bracket is placed by its right quarter:
+        its ink is in the right half of its box, and a typesetter that trims
+        the blank half at a line start puts the box across the left rule.
+        """
+        w = self.x1 - self.x0
+        x = self.x1 - 0.25 * w if self.text in OPENING_MARKS else self.x0 + 0.25 * w
+        return x, (self.top + self.bottom) / 2
 
 
 @dataclass(frozen=True, slots=True)

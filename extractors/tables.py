@@ -80,7 +80,7 @@ def tables_and_lines(rules: Sequence[Segment], chars: Sequence[Char], page: int)
     boxes = [t.bbox for t in tables]
     if not boxes:
         return tables, group_lines(chars, page)
-    free = [c for c in chars if not any(b.x0 <= (c.x0 + c.x1) / 2 <= b.x1 and b.top <= (c.top + c.bottom) / 2 <= b.bottom for b in boxes)]
+    free = [c for c in chars if not any(b.x0 <= c.anchor[0] <= b.x1 and b.top <= c.anchor[1] <= b.bottom for b in boxes)]
     return tables, group_lines(free, page)
 
 
@@ -128,7 +128,7 @@ def find_grids(rules: Sequence[Segment], chars: Sequence[Char], page: int) -> li
         buckets: dict[tuple[int, int], list[Char]] = {k: [] for k in spans}
         x_lo, x_hi, y_lo, y_hi = xs[0], xs[-1], ys[0], ys[-1]
         for ch in chars:
-            cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
+            cx, cy = ch.anchor
             if not (x_lo <= cx <= x_hi and y_lo <= cy <= y_hi):
                 continue
             col = next((i for i in range(ncols) if xs[i] <= cx <= xs[i + 1]), None)

@@ -77,6 +77,30 @@ def test_a_grid_reads_the_same_whoever_drew_it(tmp_path, style, source):
     assert [list(row) for row in blocks[1].rows] == ROWS
 
 
+@pytest.mark.parametrize(
+    ("x", "mark", "row"),
+    [
+        # ぶら下げ組み: the 。 ending a full cell line is set beyond the line end; its centre lies 1.25 pt past the rule
+        (XS[-1] - 4, "。", ("健診の受診勧奨", "8,063千円", "継続。")),
+        # an opening bracket whose blank left half was trimmed at the line start reaches 3.5 pt across the rule
+        (XS[2] - 3.5, "（", ("健診の受診勧奨", "8,063千円", "（継続")),
+    ],
+)
+def test_punctuation_reaching_across_a_cell_rule_stays_in_its_cell(tmp_path, x, mark, row):
+    path = tmp_path / "hanging.pdf"
+    c = Canvas(str(path), pagesize=A4)
+    c.setFont(FONT, 10.5)
+    _grid(c, "strokes")
+    for r, cells in enumerate(ROWS):
+        for k, text in enumerate(cells):
+            c.drawString(XS[k] + (8 if (r, k) == (1, 2) else 4), YS[r] - 14, text)
+    c.drawString(x, YS[1] - 14, mark)
+    c.save()
+    table = api.extract(path).documents[0].blocks[0]
+    assert table.kind == "table"
+    assert table.rows[1] == row
+
+
 def _lines_pdf(path: Path, lines: list[tuple[float, str]], *, size: float = 10.5) -> Path:
     """One page of text lines, each at (x, text), one line pitch apart."""
     c = Canvas(str(path), pagesize=A4)

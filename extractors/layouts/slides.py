@@ -44,7 +44,7 @@ class Region:
 
 
 def _inside(c: Char, b: BBox) -> bool:
-    cx, cy = (c.x0 + c.x1) / 2, (c.top + c.bottom) / 2
+    cx, cy = c.anchor
     return b.x0 <= cx <= b.x1 and b.top <= cy <= b.bottom
 
 
