@@ -14,7 +14,6 @@ from typing import NamedTuple, Protocol
 
 from pipeline.exceptions import EmptyPdfError, TooLargeError
 
-
 # full-width opening brackets: their ink sits in the right half of their box (JIS X 4051 class 1)
 OPENING_MARKS = frozenset("（［｛〔〈《「『【〘〖‘“")
 
