@@ -9,6 +9,7 @@ or bullets.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ class Draft:
     # no rule closes the table there (browsers slice the borders of a row the page break cuts)
     open_top: bool = False
     open_bottom: bool = False
+    runs_on: tuple[bool, ...] = ()  # see tables.Table
+    cut_bottom: bool = False
     end_page: int = 0  # the last page of a table continued over pages
 
     @property
@@ -65,6 +68,9 @@ class Draft:
 
 
 _SENTENCE_END = ("。", "．", ".", "：", ":", "）", ")")
+# a line that opens with a Latin word or a number, perhaps behind one character and its closing
+# marks (か、2023（令和5）…): a line break cannot fall inside it, so the line above may end short
+_UNBREAKABLE_START = re.compile(r".?[、。，．）」』】〕％]*[!-~]")
 
 
 def body_size(lines: Sequence[Line]) -> float:
@@ -191,7 +197,7 @@ class BlockBuilder:
         if line.page == prev.page and line.top - prev.bottom > 1.0 * line.size:
             return False
         slack = 2.2 * prev.size
-        if prev.text[-1:].isascii() or line.text[:1].isascii():
+        if prev.text[-1:].isascii() or _UNBREAKABLE_START.match(line.text):
             slack = 5.0 * prev.size
         if prev.x1 < self.edge - slack:
             return False  # the line above did not run to the margin: no wrap
@@ -228,6 +234,7 @@ class BlockBuilder:
         self.close()
         d = Draft("table", "", "", [], "", table.bbox.x0, rows=table.rows, bbox=table.bbox, page=table.page)
         d.open_top, d.open_bottom = table.open_top, table.open_bottom
+        d.runs_on, d.cut_bottom = table.runs_on, table.cut_bottom
         self.drafts.append(d)
         return d
 

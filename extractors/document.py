@@ -43,6 +43,16 @@ def read_pages(pages: Sequence[PageContent], config: ExtractConfig) -> list[Page
     return [PageItems(p.number, p.width, p.height, tuple(ls), tuple(ts)) for p, ls, ts in zip(pages, body, tables, strict=True)]
 
 
+def _goes_on(prev: Draft, first: tuple[str, ...]) -> bool:
+    """Whether the next page's first row is the rest of ``prev``'s closed last row.
+
+    A cell of that row that runs on sits against the bottom rule, and every
+    cell with text in the next row stands under a cell that runs on: a row
+    that starts afresh has text under a cell that was finished.
+    """
+    return prev.cut_bottom and all(not text or on for text, on in zip(first, prev.runs_on, strict=True))
+
+
 def stitch_tables(drafts: list[Draft]) -> list[Draft]:
     """Join a table continued on the next page (same columns, header row repeated)."""
     out: list[Draft] = []
@@ -62,15 +72,16 @@ def stitch_tables(drafts: list[Draft]) -> list[Draft]:
             and abs(d.bbox.x1 - prev.bbox.x1) < 3
         ):
             rows = d.rows[1:] if d.rows[0] == prev.rows[0] else d.rows
-            if prev.open_bottom and d.open_top and rows:
-                # the row the page break cut, open at the break on both pages: its two halves are one row
-                # (a table that breaks between rows may lack its last rule, but the next page's row has its top)
+            if rows and ((prev.open_bottom and d.open_top) or _goes_on(prev, rows[0])):
+                # the row the page break cut, open at the break on both pages (a table that breaks between
+                # rows may lack its last rule, but the next page's row has its top), or closed there as Word
+                # and LibreOffice close it, its text going on: its two halves are one row
                 cut = tuple(join_text(a, b) for a, b in zip(prev.rows[-1], rows[0], strict=True))
                 prev.rows = (*prev.rows[:-1], cut)
                 rows = rows[1:]
             prev.rows = prev.rows + rows
             prev.groups |= d.groups
-            prev.open_bottom = d.open_bottom
+            prev.open_bottom, prev.runs_on, prev.cut_bottom = d.open_bottom, d.runs_on, d.cut_bottom
             prev.end_page = d.page
             continue
         out.append(d)

@@ -7,6 +7,7 @@ source already read, so a page is parsed once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from .page import Char, Segment
 from .rules import touching_groups
 
 _SNAP = 2.0  # points: rules closer than this are one rule
+_FINISHED = re.compile(r"[。．]$|(?<![0-9])\.$")  # a sentence's end (52. is a number cut at its point)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,10 @@ class Table:
     # no rule closes the grid there: a row the page break cut in two (browsers slice its borders)
     open_top: bool = False
     open_bottom: bool = False
+    # per column: the bottom row's text there runs on past the bottom rule (see ``_runs_on``)
+    runs_on: tuple[bool, ...] = ()
+    # a rule closes the grid, but a cell's text that runs on sits against it: the page break may have cut the row
+    cut_bottom: bool = False
 
     @property
     def filled(self) -> int:
@@ -62,6 +68,15 @@ def _covers_h(hs: Sequence[Segment], y: float, x0: float, x1: float) -> bool:
 def _covers_v(vs: Sequence[Segment], x: float, top: float, bottom: float) -> bool:
     mid = (top + bottom) / 2
     return any(abs((v.x0 + v.x1) / 2 - x) <= _SNAP and v.top - _SNAP <= mid <= v.bottom + _SNAP for v in vs)
+
+
+def _runs_on(box: BBox, last: Line) -> bool:
+    """Whether a cell's last line runs out to its right side (within its left padding and 1.5 characters) without finishing a sentence."""
+    return box.x1 - last.x1 <= (last.x0 - box.x0) + 1.5 * last.size and not _FINISHED.search(last.text)
+
+
+def _against_bottom(box: BBox, last: Line) -> bool:
+    return box.bottom - last.bottom <= 0.25 * last.size + 0.5
 
 
 def cell_text(lines: Sequence[Line]) -> str:
@@ -137,14 +152,22 @@ def find_grids(rules: Sequence[Segment], chars: Sequence[Char], page: int) -> li
                 buckets[owner[(row, col)]].append(ch)
         grid = [["" for _ in range(ncols)] for _ in range(nrows)]
         cells: list[Cell] = []
+        runs_on = [False] * ncols
+        cut_bottom = False
         for (r, c), (r2, c2) in spans.items():
-            text = cell_text(group_lines(buckets[(r, c)], page))
+            lines = group_lines(buckets[(r, c)], page)
+            text = cell_text(lines)
             grid[r][c] = text
-            cells.append(Cell(BBox(xs[c], ys[r], xs[c2 + 1], ys[r2 + 1]), r, c, text))
+            box = BBox(xs[c], ys[r], xs[c2 + 1], ys[r2 + 1])
+            cells.append(Cell(box, r, c, text))
+            if r2 == nrows - 1 and lines and _runs_on(box, lines[-1]):
+                runs_on[c : c2 + 1] = [True] * (c2 + 1 - c)
+                cut_bottom |= _against_bottom(box, lines[-1])
         rows = [tuple(row) for row in grid if any(row)]
         if not rows:
             continue
         open_top, open_bottom = (not _covers_h(hs, y, x_lo, x_hi) for y in (y_lo, y_hi))
-        tables.append(Table(BBox(x_lo, y_lo, x_hi, y_hi), tuple(rows), tuple(cells), page, tuple(xs), open_top, open_bottom))
+        box = BBox(x_lo, y_lo, x_hi, y_hi)
+        tables.append(Table(box, tuple(rows), tuple(cells), page, tuple(xs), open_top, open_bottom, tuple(runs_on), cut_bottom))
     tables.sort(key=lambda t: (t.bbox.top, t.bbox.x0))
     return tables

@@ -101,6 +101,51 @@ def test_punctuation_reaching_across_a_cell_rule_stays_in_its_cell(tmp_path, x, 
     assert table.rows[1] == row
 
 
+def _closed_rows(c: Canvas, rows: list[list[list[str]]], top: float) -> None:
+    """A ruled 3-column table whose every row is closed by a rule, with ``top`` its top edge (PDF coordinates)."""
+    c.setFont(FONT, 10.5)
+    c.setLineWidth(0.75)
+    ys = [top]
+    for cells in rows:
+        for k, lines in enumerate(cells):
+            for i, text in enumerate(lines):
+                c.drawString(XS[k] + 4, ys[-1] - 12 - i * 15, text)
+        ys.append(ys[-1] - 15 * max(len(lines) for lines in cells) - 0.5)
+    for y in ys:
+        c.line(XS[0], y, XS[-1], y)
+    for x in XS:
+        c.line(x, ys[0], x, ys[-1])
+
+
+FULL_CELL = "あ" * 10 + "い" * 10  # two lines that fill the middle column
+
+
+@pytest.mark.parametrize(
+    ("next_row", "rows"),
+    [
+        # the rest of the cut row: text only under the cell that ran on to the page break
+        ([[], ["続きの文章である。"], []], [("広報の強化", FULL_CELL + "続きの文章である。", "前年度以上")]),
+        # a row that starts afresh: text under cells that were finished
+        (
+            [["重症化予防"], ["受診勧奨を行う。"], ["前年度以上"]],
+            [("広報の強化", FULL_CELL, "前年度以上"), ("重症化予防", "受診勧奨を行う。", "前年度以上")],
+        ),
+    ],
+)
+def test_a_row_the_page_break_cut_and_closed_on_both_pages_is_one_row(tmp_path, next_row, rows):
+    # Word and LibreOffice draw a rule at the break under a row they split; its text runs on to that rule
+    path = tmp_path / "cut.pdf"
+    c = Canvas(str(path), pagesize=A4)
+    head = [["取組"], ["内容"], ["目標"]]
+    first = [["健診の受診勧奨"], ["受診勧奨を行う。"], ["60％"]]
+    _closed_rows(c, [head, first, [["広報の強化"], ["あ" * 10, "い" * 10], ["前年度以上"]]], 120)
+    c.showPage()
+    _closed_rows(c, [head, next_row], 800)
+    c.save()
+    (table,) = api.extract(path).documents[0].blocks
+    assert list(table.rows) == [("取組", "内容", "目標"), ("健診の受診勧奨", "受診勧奨を行う。", "60％"), *rows]
+
+
 def _lines_pdf(path: Path, lines: list[tuple[float, str]], *, size: float = 10.5) -> Path:
     """One page of text lines, each at (x, text), one line pitch apart."""
     c = Canvas(str(path), pagesize=A4)
