@@ -17,7 +17,7 @@ from .furniture import strip_furniture
 from .levels import HeadingFacts, assign_levels
 from .lines import Line
 from .page import PageContent
-from .tables import Table, tables_and_lines
+from .tables import Table, goes_on, tables_and_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,16 +43,6 @@ def read_pages(pages: Sequence[PageContent], config: ExtractConfig) -> list[Page
     return [PageItems(p.number, p.width, p.height, tuple(ls), tuple(ts)) for p, ls, ts in zip(pages, body, tables, strict=True)]
 
 
-def _goes_on(prev: Draft, first: tuple[str, ...]) -> bool:
-    """Whether the next page's first row is the rest of ``prev``'s closed last row.
-
-    A cell of that row that runs on sits against the bottom rule, and every
-    cell with text in the next row stands under a cell that runs on: a row
-    that starts afresh has text under a cell that was finished.
-    """
-    return prev.cut_bottom and all(not text or on for text, on in zip(first, prev.runs_on, strict=True))
-
-
 def stitch_tables(drafts: list[Draft]) -> list[Draft]:
     """Join a table continued on the next page (same columns, header row repeated)."""
     out: list[Draft] = []
@@ -72,7 +62,7 @@ def stitch_tables(drafts: list[Draft]) -> list[Draft]:
             and abs(d.bbox.x1 - prev.bbox.x1) < 3
         ):
             rows = d.rows[1:] if d.rows[0] == prev.rows[0] else d.rows
-            if rows and ((prev.open_bottom and d.open_top) or _goes_on(prev, rows[0])):
+            if rows and ((prev.open_bottom and d.open_top) or goes_on(prev.runs_on, prev.cut_bottom, rows[0])):
                 # the row the page break cut, open at the break on both pages (a table that breaks between
                 # rows may lack its last rule, but the next page's row has its top), or closed there as Word
                 # and LibreOffice close it, its text going on: its two halves are one row

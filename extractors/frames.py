@@ -15,11 +15,11 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from pipeline.model import normalize_text
+from pipeline.model import BBox, normalize_text
 
 from .lines import Line, group_lines
 from .page import Char, PageContent, Segment
-from .tables import Table, tables_and_lines
+from .tables import Table, runs_on, sits_on_bottom, tables_and_lines
 
 _SNAP = 2.5
 
@@ -44,6 +44,13 @@ class FrameRow:
     page: int
     top: float
     cells: tuple[Cell, ...]  # one per column
+    runs_on: tuple[bool, ...] = ()  # per column: the text runs on past the row's bottom rule (tables.runs_on)
+    # the page break may have cut the row: no rule closes it (browsers slice the borders of a row
+    # they split), or a cell's last line sits against its bottom rule (the row is filled to its end)
+    cut: bool = False
+
+    def texts(self) -> tuple[str, ...]:
+        return tuple("".join(ln.text for ln in c.lines) for c in self.cells)
 
 
 def _snap(values: Sequence[float]) -> list[float]:
@@ -101,19 +108,26 @@ def frame_rows(page: PageContent, frame: Frame) -> list[FrameRow]:
     """The rows of the frame below its header, each split into column cells."""
     cols = list(zip(frame.xs, frame.xs[1:], strict=False))
     ys = [*frame.row_ys]
-    if ys[-1] < frame.bottom - _SNAP:
+    open_end = ys[-1] < frame.bottom - _SNAP
+    if open_end:
         ys.append(frame.bottom)
     inner_rules = [r for r in page.rules if _inside_column(r, cols) and not _is_frame_rule(r, frame)]
     rows: list[FrameRow] = []
     buckets = _buckets(page.chars, frame.xs, ys)
     for r, (y0, y1) in enumerate(itertools.pairwise(ys)):
         cells = []
+        runs: list[bool] = []
+        cut = open_end and y1 == ys[-1]
         for k, (x0, x1) in enumerate(cols):
             chars = buckets.get((r, k), [])
             rules = [r for r in inner_rules if x0 - _SNAP <= r.x0 and r.x1 <= x1 + _SNAP and y0 - _SNAP <= r.top and r.bottom <= y1 + _SNAP]
-            cells.append(_cell(chars, rules, page.number))
+            cell = _cell(chars, rules, page.number)
+            cells.append(cell)
+            box = BBox(x0, y0, x1, y1)
+            runs.append(bool(cell.lines) and runs_on(box, cell.lines[-1]))
+            cut |= bool(cell.lines) and sits_on_bottom(box, cell.lines[-1])
         if any(c.lines or c.tables for c in cells):
-            rows.append(FrameRow(page.number, y0, tuple(cells)))
+            rows.append(FrameRow(page.number, y0, tuple(cells), tuple(runs), cut))
     return rows
 
 

@@ -106,6 +106,8 @@ def font_weight(name: str, *, bold: bool = False) -> int:
     if bold or BOLD_FONT.search(name):
         return BOLD
     return SANS if SANS_FONT.search(name) else REGULAR
+
+
 RULE_THICKNESS = 2.5  # points; thicker paths are shapes or shading, not rules
 
 

@@ -40,7 +40,7 @@ class Table:
     # no rule closes the grid there: a row the page break cut in two (browsers slice its borders)
     open_top: bool = False
     open_bottom: bool = False
-    # per column: the bottom row's text there runs on past the bottom rule (see ``_runs_on``)
+    # per column: the bottom row's text there runs on past the bottom rule (see ``runs_on``)
     runs_on: tuple[bool, ...] = ()
     # a rule closes the grid, but a cell's text that runs on sits against it: the page break may have cut the row
     cut_bottom: bool = False
@@ -70,13 +70,26 @@ def _covers_v(vs: Sequence[Segment], x: float, top: float, bottom: float) -> boo
     return any(abs((v.x0 + v.x1) / 2 - x) <= _SNAP and v.top - _SNAP <= mid <= v.bottom + _SNAP for v in vs)
 
 
-def _runs_on(box: BBox, last: Line) -> bool:
+def runs_on(box: BBox, last: Line) -> bool:
     """Whether a cell's last line runs out to its right side (within its left padding and 1.5 characters) without finishing a sentence."""
     return box.x1 - last.x1 <= (last.x0 - box.x0) + 1.5 * last.size and not _FINISHED.search(last.text)
 
 
-def _against_bottom(box: BBox, last: Line) -> bool:
+def sits_on_bottom(box: BBox, last: Line) -> bool:
+    """Whether a cell's last line sits against the cell's bottom rule."""
     return box.bottom - last.bottom <= 0.25 * last.size + 0.5
+
+
+def goes_on(runs: Sequence[bool], cut: bool, first: Sequence[str]) -> bool:
+    """Whether ``first`` (the cell texts of the next page's first row) is the rest of a closed row the page break cut.
+
+    ``runs``: per column, the cut row's text there runs on; ``cut``: a cell
+    that runs on sits against the bottom rule.  Every cell with text in the
+    next row must stand under a cell that runs on: a row that starts afresh
+    has text under a cell that was finished.  Word and LibreOffice close a
+    row they split with a rule on both pages, so nothing else tells.
+    """
+    return cut and len(runs) == len(first) and all(not text or on for text, on in zip(first, runs, strict=True))
 
 
 def cell_text(lines: Sequence[Line]) -> str:
@@ -152,7 +165,7 @@ def find_grids(rules: Sequence[Segment], chars: Sequence[Char], page: int) -> li
                 buckets[owner[(row, col)]].append(ch)
         grid = [["" for _ in range(ncols)] for _ in range(nrows)]
         cells: list[Cell] = []
-        runs_on = [False] * ncols
+        runs = [False] * ncols
         cut_bottom = False
         for (r, c), (r2, c2) in spans.items():
             lines = group_lines(buckets[(r, c)], page)
@@ -160,14 +173,14 @@ def find_grids(rules: Sequence[Segment], chars: Sequence[Char], page: int) -> li
             grid[r][c] = text
             box = BBox(xs[c], ys[r], xs[c2 + 1], ys[r2 + 1])
             cells.append(Cell(box, r, c, text))
-            if r2 == nrows - 1 and lines and _runs_on(box, lines[-1]):
-                runs_on[c : c2 + 1] = [True] * (c2 + 1 - c)
-                cut_bottom |= _against_bottom(box, lines[-1])
+            if r2 == nrows - 1 and lines and runs_on(box, lines[-1]):
+                runs[c : c2 + 1] = [True] * (c2 + 1 - c)
+                cut_bottom |= sits_on_bottom(box, lines[-1])
         rows = [tuple(row) for row in grid if any(row)]
         if not rows:
             continue
         open_top, open_bottom = (not _covers_h(hs, y, x_lo, x_hi) for y in (y_lo, y_hi))
         box = BBox(x_lo, y_lo, x_hi, y_hi)
-        tables.append(Table(box, tuple(rows), tuple(cells), page, tuple(xs), open_top, open_bottom, tuple(runs_on), cut_bottom))
+        tables.append(Table(box, tuple(rows), tuple(cells), page, tuple(xs), open_top, open_bottom, tuple(runs), cut_bottom))
     tables.sort(key=lambda t: (t.bbox.top, t.bbox.x0))
     return tables

@@ -198,6 +198,52 @@ def test_a_field_table_with_a_short_last_page_keeps_every_page():
     assert c.summary["added"] == c.summary["deleted"] == 0, c.summary
 
 
+def _field_page(c: Canvas, rows: list[tuple[str, list[str]]], *, closed: bool) -> None:
+    """One page of a 分野 | 実施内容等 frame: its header, then (area, body lines) rows down to the page's last row.
+
+    The last row is filled to its end: its last line sits 1.7 pt above the
+    rule that closes it (``closed``, as Word and LibreOffice close a row
+    they split) or above nothing (as browsers leave it).
+    """
+    xs, top, bottom = (56.0, 150.0, 540.0), 800.0, 80.0
+    c.setFont(FONT, 10.5)
+    c.setLineWidth(0.75)
+    c.drawString(xs[0] + 4, top - 14, "分野")
+    c.drawString(xs[1] + 4, top - 14, "実施内容等")
+    ys = [top, top - 20]
+    for k, (area, body) in enumerate(rows):
+        last = k == len(rows) - 1
+        height = 16.0 * len(body) + 4 if not last else ys[-1] - bottom
+        y0 = ys[-1] - 14 if not last else bottom + 3 + 16.0 * (len(body) - 1)
+        c.drawString(xs[0] + 4, y0, area)
+        for i, text in enumerate(body):
+            c.drawString(xs[1] + 4, y0 - 16 * i, text)
+        ys.append(ys[-1] - height)
+    for y in ys if closed else ys[:-1]:
+        c.line(xs[0], y, xs[-1], y)
+    for x in xs:
+        c.line(x, top, x, bottom)
+
+
+@pytest.mark.parametrize("closed", [True, False])
+@pytest.mark.parametrize(
+    ("cut_name", "rest", "areas"),
+    [
+        ("３．保険者機能の", "強化を支える組織", ["１．基盤的業務", "３．保険者機能の強化を支える組織"]),  # the name runs on to the break
+        ("３．組織運営", "４．その他", ["１．基盤的業務", "３．組織運営", "４．その他"]),  # the name ended
+    ],
+)
+def test_an_area_name_the_page_break_cut_is_one_area(tmp_path, closed, cut_name, rest, areas):
+    path = tmp_path / "field.pdf"
+    c = Canvas(str(path), pagesize=A4)
+    _field_page(c, [("１．基盤的業務", ["業務を適正に行う。"] * 3), (cut_name, ["Ⅰ）人事・組織"])], closed=closed)
+    c.showPage()
+    _field_page(c, [(rest, ["職員の育成を図る。"] * 3)], closed=True)
+    c.save()
+    r = api.extract(path, config=ExtractConfig(layout="fieldtable"))
+    assert [b.text for b in r.documents[0].blocks if b.kind == "heading" and b.level == 1] == [a[2:] for a in areas]
+
+
 def test_latin_words_placed_without_space_characters_keep_their_spaces(tmp_path):
     c = Canvas(str(tmp_path / "words.pdf"), pagesize=A4)
     c.setFont("Helvetica", 10.5)
