@@ -62,10 +62,11 @@ def stitch_tables(drafts: list[Draft]) -> list[Draft]:
             and abs(d.bbox.x1 - prev.bbox.x1) < 3
         ):
             rows = d.rows[1:] if d.rows[0] == prev.rows[0] else d.rows
-            if rows and ((prev.open_bottom and d.open_top) or goes_on(prev.runs_on, prev.cut_bottom, rows[0])):
-                # the row the page break cut, open at the break on both pages (a table that breaks between
-                # rows may lack its last rule, but the next page's row has its top), or closed there as Word
-                # and LibreOffice close it, its text going on: its two halves are one row
+            if rows and goes_on(prev.runs_on, (prev.open_bottom and d.open_top) or prev.cut_bottom, rows[0]):
+                # the row the page break cut, its two halves one row: open at the break on both pages (as
+                # browsers slice its borders) or closed there with a cell against the rule (as Word and
+                # LibreOffice close it), and the next page's row has text only under cells that run on
+                # (LibreOffice also leaves a nested table open where it breaks between two of its rows)
                 cut = tuple(join_text(a, b) for a, b in zip(prev.rows[-1], rows[0], strict=True))
                 prev.rows = (*prev.rows[:-1], cut)
                 rows = rows[1:]

@@ -81,13 +81,13 @@ def sits_on_bottom(box: BBox, last: Line) -> bool:
 
 
 def goes_on(runs: Sequence[bool], cut: bool, first: Sequence[str]) -> bool:
-    """Whether ``first`` (the cell texts of the next page's first row) is the rest of a closed row the page break cut.
+    """Whether ``first`` (the cell texts of the next page's first row) is the rest of the row before the page break.
 
-    ``runs``: per column, the cut row's text there runs on; ``cut``: a cell
-    that runs on sits against the bottom rule.  Every cell with text in the
-    next row must stand under a cell that runs on: a row that starts afresh
-    has text under a cell that was finished.  Word and LibreOffice close a
-    row they split with a rule on both pages, so nothing else tells.
+    ``runs``: per column, that row's text there runs on; ``cut``: the
+    geometry allows a cut (no rule at the break on either page, or a cell
+    that runs on sits against the rule).  Every cell with text in the next
+    row must stand under a cell that runs on: a row that starts afresh has
+    text under a cell that was finished.
     """
     return cut and len(runs) == len(first) and all(not text or on for text, on in zip(first, runs, strict=True))
 

@@ -25,13 +25,7 @@ PRINTS = SAMPLES / "producers"
 CASES = [(p.name, job) for p in PRODUCERS.values() for t in SAMPLE_TRUTHS for job in jobs_of(SAMPLES / t) if job.layout in p.layouts]
 
 #: prints that miss a target because of an extraction bug, measured with the extractors of this commit
-KNOWN = {
-    ("docx", "sample-r7-vs-r6.sidebyside.pdf"): (
-        "text 0.9947: the budget table inside a frame cell breaks between two of its rows where the frame's row is cut by the page;"
-        " LibreOffice leaves the table open at the break on both pages, as browsers do for a row the break cuts, so the two rows"
-        " (電子申請の紹介動画 / 通訳サービスの利用) are joined as one"
-    ),
-}
+KNOWN: dict[tuple[str, str], str] = {}  # (producer, print): why it is still read wrong, as a strict xfail
 
 
 def cases():  # type: ignore[no-untyped-def]
