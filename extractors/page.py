@@ -7,6 +7,7 @@ it can be swapped.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -75,6 +76,16 @@ class PageContent:
     rules: tuple[Segment, ...]
     images: int = 0
     damaged: bool = False  # the library could not read this page; it stands empty
+    invisible: int = 0  # characters set invisible (text render mode 3): a scanner's or OCR program's text over the image
+
+
+def slanted(a: float, b: float) -> bool:
+    """Whether text whose baseline runs along (a, b) is set at a slant: not upright, sideways or upside down (within about 3°).
+
+    Slanted text is a diagonal watermark or a stamp (取扱注意, 案), not the
+    plan's text; read, it would cut through the lines under it.
+    """
+    return min(abs(a), abs(b)) > 0.05 * (math.hypot(a, b) or 1.0)
 
 
 def damaged_page(number: int) -> PageContent:

@@ -18,11 +18,27 @@ import pypdfium2.raw as pdfium_c
 
 from pipeline.exceptions import BrokenPdfError, EmptyPdfError, EncryptedPdfError, TooLargeError
 
-from .page import BOLD, RULE_THICKNESS, Char, PageContent, Segment, check_page_count, damaged_page, font_weight, is_rule, rect_edges
+from .page import (
+    BOLD,
+    RULE_THICKNESS,
+    Char,
+    PageContent,
+    Segment,
+    check_page_count,
+    damaged_page,
+    font_weight,
+    is_rule,
+    rect_edges,
+    slanted,
+)
 from .rules import join_segments
 from .sources import check_header, page_count_pdfminer
 
 _STROKED = (pdfium_c.FPDF_TEXTRENDERMODE_FILL_STROKE, pdfium_c.FPDF_TEXTRENDERMODE_FILL_STROKE_CLIP)
+_HIDDEN = (pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE, pdfium_c.FPDF_TEXTRENDERMODE_CLIP)
+# what a text object is: printed text, invisible text (an OCR layer over a scan), or text set at a
+# slant (a diagonal watermark or stamp such as 取扱注意: not the plan's text, and it would cut lines)
+_PRINTED, _INVISIBLE, _SLANTED = 0, 1, 2
 # the line box of a CJK font above and below the baseline, as shares of the size
 _ASCENT, _DESCENT = 0.88, 0.12
 
@@ -107,7 +123,8 @@ class PdfiumSource:
             self.title = str(self._pdf.get_metadata_dict().get("Title") or "").strip()
         except pdfium.PdfiumError:
             self.title = ""
-        self._fonts: dict[int, tuple[float, int]] = {}  # text object → size, weight class
+        self.invisible = 0  # invisible characters on the page last read
+        self._fonts: dict[int, tuple[float, int, int]] = {}  # text object → size, weight class, _PRINTED/_INVISIBLE/_SLANTED
         self._faces: dict[int, int] = {}  # font → weight class before stroking
         self._texts: dict[int, str] = {}  # code point → its string, shared by every occurrence
         self._buf = ctypes.create_string_buffer(256)
@@ -148,7 +165,7 @@ class PdfiumSource:
             tp.close()
         rules: list[Segment] = []
         images = self._shapes(_handle(page.raw), _COUNT_OBJECTS, _GET_OBJECT, 0, place, rules)
-        return PageContent(number, width, height, tuple(chars), join_segments(rules), images)
+        return PageContent(number, width, height, tuple(chars), join_segments(rules), images, invisible=self.invisible)
 
     def _shapes(self, parent: int, count: _Count, get: _Get, level: int, place: _Placer, rules: list[Segment]) -> int:
         """Append the ruling lines among ``parent``'s path objects (forms opened 4 levels deep) to ``rules``; the images."""
@@ -181,6 +198,7 @@ class PdfiumSource:
         # the fewest calls per character: its code, its loose box and its text object
         # (style is looked up once per text object); the rest only where needed
         out: list[Char] = []
+        self.invisible = 0
         self._fonts.clear()  # text-object handles are only unique within a page
         self._faces.clear()  # and font handles may not outlive it
         fonts, texts = self._fonts, self._texts
@@ -194,7 +212,11 @@ class PdfiumSource:
             if not _LOOSE_BOX(handle, i, at):
                 continue
             obj = _TEXT_OBJECT(handle, i) or 0
-            size, weight = fonts.get(obj) or self._style(tp, handle, i, obj)
+            size, weight, kind = fonts.get(obj) or self._style(tp, handle, i, obj)
+            if kind:
+                if kind == _SLANTED:
+                    continue
+                self.invisible += code != 0x20
             top, bottom = rect.top, rect.bottom
             # (upright text only: Latin set sideways in a vertical column keeps PDFium's box, its advance runs down)
             if not 0.75 * size <= top - bottom <= 1.5 * size and abs(math.sin(pdfium_c.FPDFText_GetCharAngle(tp, i))) < 0.5:
@@ -210,8 +232,8 @@ class PdfiumSource:
             out.append(Char(text, x0, y0, x1, y1, size, weight, i))
         return out
 
-    def _style(self, tp: pdfium_c.FPDF_TEXTPAGE, handle: int, i: int, obj: int) -> tuple[float, int]:
-        """Rendered size and weight class of character ``i`` of text object ``obj``, remembered for the object."""
+    def _style(self, tp: pdfium_c.FPDF_TEXTPAGE, handle: int, i: int, obj: int) -> tuple[float, int, int]:
+        """Rendered size, weight class and kind of character ``i`` of text object ``obj``, remembered for the object."""
         font = _TEXT_FONT(obj) if obj else None
         face = self._faces.get(font) if font else None
         if face is None:
@@ -219,11 +241,14 @@ class PdfiumSource:
             if font:
                 self._faces[font] = face
         # Word prints "bold" Mincho (a face without a bold weight) by stroking the outlines
-        weight = BOLD if _RENDER_MODE(obj) in _STROKED else face
+        mode = _RENDER_MODE(obj)
+        weight = BOLD if mode in _STROKED else face
         # the size a reader sees: the font size scaled by the text matrix and the CTM
+        m = self._matrix
         _MATRIX(handle, i, self._matrix_at)
-        scale = math.hypot(self._matrix.c, self._matrix.d) or 1.0
-        hit = (round(_FONT_SIZE(handle, i) * scale, 2), weight)
+        scale = math.hypot(m.c, m.d) or 1.0
+        kind = _SLANTED if slanted(m.a, m.b) else _INVISIBLE if mode in _HIDDEN else _PRINTED
+        hit = (round(_FONT_SIZE(handle, i) * scale, 2), weight, kind)
         self._fonts[obj] = hit
         return hit
 

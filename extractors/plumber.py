@@ -17,7 +17,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.exceptions import BrokenPdfError, EmptyPdfError, EncryptedPdfError, TooLargeError
 
-from .page import Char, PageContent, Segment, check_page_count, damaged_page, font_weight, is_rule
+from .page import Char, PageContent, Segment, check_page_count, damaged_page, font_weight, is_rule, slanted
 from .rules import join_segments
 from .sources import check_header
 
@@ -62,6 +62,9 @@ class PlumberSource:
         chars = []
         for k, c in enumerate(page.chars):
             if not c.get("upright", True) and not c["text"].strip():
+                continue
+            a, b, *_ = c.get("matrix") or (1.0, 0.0)
+            if slanted(a, b):
                 continue
             font = _SUBSET.sub("", str(c.get("fontname", "")))
             chars.append(

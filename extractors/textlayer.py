@@ -56,6 +56,10 @@ def judge_page(page: PageContent, *, garbage_share: float = 0.02) -> PageReport:
         return PageReport(
             page.number, "garbled", f"{symbols} characters such as ™ › ¼ stand where digits should (fonts without a Unicode map)"
         )
+    if page.images and page.invisible >= 0.5 * len(text):
+        return PageReport(
+            page.number, "ocr_layer", f"{page.invisible} of {len(text)} characters are invisible text laid over an image"
+        )
     mode = writing_mode(page.chars)
     if mode == "vertical":
         return PageReport(page.number, "vertical")
@@ -65,7 +69,34 @@ def judge_page(page: PageContent, *, garbage_share: float = 0.02) -> PageReport:
 
 
 def drop_unreadable(page: PageContent) -> PageContent:
-    """The page without characters no reader can use (a stray U+FFFD, a hyphen decoded to \\x02)."""
-    if not UNREADABLE.search("".join(c.text for c in page.chars)):
+    """The page without characters no reader can see or use: set outside the page, or a stray U+FFFD, a hyphen decoded to \\x02."""
+    w, h = page.width, page.height
+    off = any(c.x1 <= 0 or c.x0 >= w or c.bottom <= 0 or c.top >= h for c in page.chars)
+    if not off and not UNREADABLE.search("".join(c.text for c in page.chars)):
         return page
-    return replace(page, chars=tuple(c for c in page.chars if not UNREADABLE.search(c.text)))
+    kept = (c for c in page.chars if not UNREADABLE.search(c.text) and c.x1 > 0 and c.x0 < w and c.bottom > 0 and c.top < h)
+    return replace(page, chars=tuple(kept))
+
+
+def join_ocr_words(page: PageContent) -> PageContent:
+    """An OCR text layer without the spaces its program put between Japanese words (サン プル 支部 → サンプル支部).
+
+    Such programs set a space after every word they recognised; Japanese
+    has no word spaces, so a space between two characters that are not
+    Latin letters or digits is the program's, not the print's.
+    """
+    chars = page.chars
+    kept = [
+        c
+        for i, c in enumerate(chars)
+        if not c.text.isspace() or not (_japanese_at(chars, i, -1) and _japanese_at(chars, i, 1))
+    ]
+    return replace(page, chars=tuple(kept))
+
+
+def _japanese_at(chars: tuple[Char, ...], i: int, step: int) -> bool:
+    """Whether the nearest character that is not a space, from ``i`` in direction ``step``, is on the same line and not ASCII."""
+    j = i + step
+    while 0 <= j < len(chars) and chars[j].text.isspace():
+        j += step
+    return 0 <= j < len(chars) and not chars[j].text.isascii() and abs(chars[j].top - chars[i].top) < 0.5 * chars[i].size

@@ -209,6 +209,11 @@ class OcrUnavailableError(PlandiffError):
     advice = N_("install it, or pass --ocr off to leave those pages out")
 
 
+class OcrTextLayerError(PlandiffError):
+    reason = N_("a page's text is a scanner's or OCR program's reading of a scan")
+    advice = N_("leave out --strict to read it as it is, or read the scan again with --ocr force")
+
+
 class VerticalTextError(PlandiffError):
     reason = N_("a page is written vertically and cannot be read in order")
     advice = N_("leave out --strict to read the other pages")

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 BlockKind = Literal["heading", "bullet", "numbered", "kpi", "tag", "note", "paragraph", "table"]
 Layout = Literal["plan", "fieldtable", "sidebyside", "slides"]
-TextLayer = Literal["ok", "garbled", "no_text", "vertical"]
+TextLayer = Literal["ok", "garbled", "no_text", "vertical", "ocr_layer"]
 PageSource = Literal["text", "ocr", "none"]
 BlockSource = Literal["text", "ocr"]
 
@@ -172,7 +172,7 @@ class PageReport:
     def from_dict(cls, d: dict[str, Any]) -> PageReport:
         layer = d.get("text_layer", "ok")
         source = d.get("source", "text")
-        if layer not in ("ok", "garbled", "no_text", "vertical") or source not in ("text", "ocr", "none"):
+        if layer not in ("ok", "garbled", "no_text", "vertical", "ocr_layer") or source not in ("text", "ocr", "none"):
             raise ValueError(f"unknown page verdict {layer!r} / source {source!r}")
         return cls(int(d["page"]), layer, d.get("reason") or "", source, d.get("confidence"))
 

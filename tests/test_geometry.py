@@ -339,3 +339,23 @@ def test_a_page_of_twenty_thousand_rectangles_reads_in_bounded_time(tmp_path):
     r = api.extract(tmp_path / "rects.pdf")
     assert time.monotonic() - start < 60  # a ceiling against the quadratic case, not a speed target
     assert any("以上" in b.text or any("以上" in cell for row in b.rows for cell in row) for b in r.documents[0].blocks)
+
+
+@pytest.mark.parametrize("source", ["pdfium", "pdfplumber"])
+def test_a_slanted_watermark_and_text_off_the_page_are_not_read(tmp_path, source):
+    path = tmp_path / "watermark.pdf"
+    c = Canvas(str(path), pagesize=A4)
+    c.setFont(FONT, 10.5)
+    c.drawString(72, 760, "健全な財政運営について加入者へ情報提供を行う。")
+    c.saveState()
+    c.setFillGray(0.85)
+    c.setFont(FONT, 60)
+    c.translate(300, 700)
+    c.rotate(40)  # 取扱注意 across the lines, as offices stamp drafts
+    c.drawCentredString(0, 0, "取扱注意")
+    c.restoreState()
+    c.drawString(72, 740, "・加入者の利便性の向上を図る。")
+    c.drawString(W + 20, 720, "版面の外の文字")
+    c.save()
+    blocks = api.extract(path, config=ExtractConfig(source=source)).documents[0].blocks
+    assert [b.label + b.text for b in blocks] == ["健全な財政運営について加入者へ情報提供を行う。", "・加入者の利便性の向上を図る。"]

@@ -125,3 +125,22 @@ def test_batch_marks_files_with_pages_left_out_or_ocr_missing(tmp_path, monkeypa
     status = {r.file: r.status for r in again.files}
     assert status == {"garbled-page2.pdf": "failed", "scanned-page3.pdf": "failed", "sound.pdf": "ok"}
     assert all("tesseract-ocr tesseract-ocr-jpn" in r.error for r in again.failed)
+
+
+def _headings(result):
+    return [(b.level, b.text) for b in result.documents[0].blocks if b.kind == "heading"]
+
+
+def test_another_programs_ocr_layer_is_read_again_from_the_scan(tmp_path, monkeypatch):
+    # Tesseract's own searchable PDF: the scan with its reading as invisible text, word boxes and sizes approximate
+    result = extract(TL / "ocr-layer.pdf")
+    (report,) = result.text_layer
+    assert (report.text_layer, report.source) == ("ocr_layer", "ocr") and "invisible text" in report.reason
+    assert result.warnings[0].startswith("page 1: OCR text layer (") and result.warnings[0].endswith("read by OCR")
+    assert (1, "基本業務の確実な遂行") in _headings(result)
+    # without Tesseract the layer is read as it is, without its program's word spaces, rather than refused
+    monkeypatch.setenv("PATH", str(tmp_path))
+    as_is = extract(TL / "ocr-layer.pdf")
+    assert as_is.text_layer[0].source == "text" and "with Tesseract installed" in as_is.warnings[0]
+    text = "".join(b.text for b in as_is.documents[0].blocks)
+    assert "地域の健康づくりと保険運営の安定に取り組む" in text

@@ -198,6 +198,20 @@ def mixed_file(out: Path) -> None:
         doc.save(str(out))
 
 
+def ocr_layer_file(out: Path) -> None:
+    """sample-r7's page 1 scanned, as Tesseract's searchable PDF holds it: the scan, and its reading as invisible text over it."""
+    import pypdfium2 as pdfium
+    import pytesseract
+
+    with tempfile.TemporaryDirectory() as tmp:
+        scan = Path(tmp) / "scan.pdf"
+        scan_pages(SAMPLES / "sample-r7.plan.pdf", scan, pages=[1])
+        img = pdfium.PdfDocument(str(scan))[0].render(scale=200 / 72, grayscale=True).to_pil().convert("L")
+        jpeg = Path(tmp) / "scan.jpg"  # Tesseract embeds a JPEG as it is
+        img.save(jpeg, quality=60, dpi=(200, 200))
+        out.write_bytes(pytesseract.image_to_pdf_or_hocr(str(jpeg), lang="jpn", extension="pdf", config="--dpi 200"))
+
+
 def joined(parts: list[Path], out: Path) -> None:
     import pypdfium2 as pdfium
 
@@ -216,6 +230,7 @@ def main() -> None:
     chromium(VERTICAL, OUT / "vertical.pdf")
     chromium(MIXED, OUT / "mixed-writing.pdf")
     mixed_file(OUT / "scanned-page3.pdf")
+    ocr_layer_file(OUT / "ocr-layer.pdf")
     print("wrote", ", ".join(sorted(p.name for p in OUT.iterdir())))
 
 
