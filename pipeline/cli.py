@@ -358,9 +358,14 @@ def _command(sub: Any, func: Callable[[argparse.Namespace], int], help: str) -> 
         "--ocr",
         choices=["auto", "off", "force"],
         default="auto",
-        help="read pages by OCR: auto (pages with no or garbled text), off, force (every page); needs Tesseract",
+        help=(
+            "read pages by OCR: auto (pages with no or garbled text, scans under another program's OCR),"
+            " off, force (every page); needs Tesseract"
+        ),
     )
-    p.add_argument("--strict", action="store_true", help="refuse a PDF with any page that is garbled, scanned or vertical")
+    p.add_argument(
+        "--strict", action="store_true", help="refuse a PDF with any page that is garbled, scanned, OCR'd by another program or vertical"
+    )
     return p
 
 

@@ -143,7 +143,8 @@ class PageReport:
     """What one page's text layer was judged to be, and where its blocks were read from.
 
     ``text_layer``: ``ok``, ``garbled`` (fonts without a Unicode map),
-    ``no_text`` (images only) or ``vertical`` (縦書き).  ``source``: ``text``
+    ``no_text`` (images only), ``ocr_layer`` (a scan under another program's
+    invisible OCR text) or ``vertical`` (縦書き).  ``source``: ``text``
     (the text layer), ``ocr`` (the page image) or ``none`` (refused: nothing
     of the page is in the documents; ``reason`` says why).
     """
