@@ -72,6 +72,21 @@ def _tesseract(path: str, lang: str) -> Any:
     return pytesseract
 
 
+# the longest side of a page image given to Tesseract: A3 at 300 dpi
+MAX_SIDE = 4961
+
+
+def render_scale(width: float, height: float, dpi: int) -> float:
+    """Pixels to the point to render a page for OCR: ``dpi``, but a page larger than A3 no larger than A3 at 300 dpi.
+
+    A scan whose image lost its resolution comes as a page of 2480 × 3508
+    points (one point a pixel); at 300 dpi it would be 10,000 pixels wide
+    and print its text 100 pixels tall, which Tesseract reads as noise (and
+    a huge MediaBox would take gigabytes).
+    """
+    return min(dpi / 72, MAX_SIDE / max(width, height, 1.0))
+
+
 class OcrReader:
     """Reads chosen pages of one PDF from their images."""
 
@@ -93,15 +108,17 @@ class OcrReader:
                 page = pdf[n - 1]
                 try:
                     width, height = page.get_size()
-                    gray = np.asarray(page.render(scale=self.dpi / 72, grayscale=True).to_pil().convert("L"))
+                    scale = render_scale(width, height, self.dpi)
+                    gray = np.asarray(page.render(scale=scale, grayscale=True).to_pil().convert("L"))
                 finally:
                     page.close()
-                out[n] = self._read_image(gray, n, width, height)
+                out[n] = self._read_image(gray, n, width, height, 1 / scale)
             return out
         finally:
             pdf.close()
 
-    def _read_image(self, gray: np.ndarray, number: int, width: float, height: float) -> OcrPage:
+    def _read_image(self, gray: np.ndarray, number: int, width: float, height: float, scale: float) -> OcrPage:
+        """OCR of page ``number`` rendered as ``gray``, ``scale`` points to the pixel."""
         from PIL import Image, ImageFilter
 
         # scanner noise and specks out, then black on white: Tesseract reads a clean image far better
@@ -111,7 +128,6 @@ class OcrReader:
         if angle:
             image = image.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
         ink = np.asarray(image) < 128
-        scale = 72 / self.dpi
         rules, on_rules = find_rules(ink, scale)
         # rules out of the image before Tesseract: text touching a cell border is read far worse
         ink &= ~_grow(on_rules, 2)

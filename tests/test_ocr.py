@@ -144,3 +144,12 @@ def test_another_programs_ocr_layer_is_read_again_from_the_scan(tmp_path, monkey
     assert as_is.text_layer[0].source == "text" and "with Tesseract installed" in as_is.warnings[0]
     text = "".join(b.text for b in as_is.documents[0].blocks)
     assert "地域の健康づくりと保険運営の安定に取り組む" in text
+
+
+def test_a_page_larger_than_a3_is_rendered_for_ocr_no_larger_than_a3_at_300_dpi():
+    from extractors.ocr import render_scale
+
+    assert render_scale(595, 842, 300) == 300 / 72  # A4 and A3 as asked
+    assert render_scale(1191, 842, 300) == pytest.approx(300 / 72, rel=1e-3)
+    # a scan that lost its resolution (a point a pixel), and a 200-inch MediaBox
+    assert 2480 * render_scale(2480, 3508, 300) < 3600 and 14400 * render_scale(14400, 14400, 300) <= 4961
