@@ -49,6 +49,29 @@ def fold_glyph(ch: str) -> str:
     return folded if len(folded) == 1 else ch
 
 
+# Bullets Word and PowerPoint set in a symbol font.  Their ToUnicode maps them to the private-use
+# code U+F000 + the font's byte (Symbol's • is U+F0B7, Wingdings' ● U+F06C), which says nothing
+# without the font, and would count as garbage; these are the glyphs at those bytes.
+SYMBOL_FONTS = {
+    "wingdings": {
+        0x6C: "●", 0x6E: "■", 0x6F: "□", 0x71: "❑", 0x75: "◆", 0x76: "❖", 0x77: "⬥", 0x9F: "•",
+        0xA1: "○", 0xA7: "▪", 0xA8: "◻", 0xD8: "➢", 0xE8: "➔", 0xFB: "✗", 0xFC: "✓", 0xFE: "☑",
+    },
+    "symbol": {0xB7: "•", 0xA8: "♦", 0xAE: "→", 0xDE: "⇒"},
+}  # fmt: skip
+
+
+def symbol_glyph(code: int, font: str) -> str | None:
+    """The glyph a symbol font's private-use code U+F0xx stands for (Symbol's U+F0B7 is •), if it is a known bullet."""
+    if not 0xF020 <= code <= 0xF0FF:
+        return None
+    name = font.lower()
+    for family, glyphs in SYMBOL_FONTS.items():
+        if family in name:
+            return glyphs.get(code - 0xF000)
+    return None
+
+
 def fold_chars(chars: tuple[Char, ...]) -> tuple[Char, ...]:
     """The page's characters with shared-glyph characters folded (the same tuple when none is)."""
     if not FOLDED.search("".join(c.text for c in chars)):

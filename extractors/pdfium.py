@@ -18,6 +18,7 @@ import pypdfium2.raw as pdfium_c
 
 from pipeline.exceptions import BrokenPdfError, EmptyPdfError, EncryptedPdfError, TooLargeError
 
+from .glyphs import symbol_glyph
 from .page import (
     BOLD,
     RULE_THICKNESS,
@@ -226,6 +227,9 @@ class PdfiumSource:
                 pdfium_c.FPDFText_GetCharOrigin(tp, i, self._ox, self._oy)
                 top, bottom = self._oy.value + _ASCENT * size, self._oy.value - _DESCENT * size
             x0, y0, x1, y1 = place(rect.left, bottom, rect.right, top)
+            if 0xF020 <= code <= 0xF0FF:  # a symbol font's bullet (Symbol's U+F0B7 is •): rare, so looked up here
+                pdfium_c.FPDFText_GetFontInfo(tp, i, self._buf, 256, ctypes.byref(self._flags))
+                code = ord(symbol_glyph(code, self._buf.value.decode("latin-1", "replace")) or chr(code))
             text = texts.get(code)
             if text is None:  # one string per character of the document, not per occurrence (a CJK str is 76 bytes)
                 text = texts[code] = chr(code)

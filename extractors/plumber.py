@@ -17,6 +17,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.exceptions import BrokenPdfError, EmptyPdfError, EncryptedPdfError, TooLargeError
 
+from .glyphs import symbol_glyph
 from .page import Char, PageContent, Segment, check_page_count, damaged_page, font_weight, is_rule, slanted
 from .rules import join_segments
 from .sources import check_header
@@ -67,9 +68,12 @@ class PlumberSource:
             if slanted(a, b):
                 continue
             font = _SUBSET.sub("", str(c.get("fontname", "")))
+            text = c["text"]
+            if len(text) == 1:
+                text = symbol_glyph(ord(text), font) or text
             chars.append(
                 Char(
-                    c["text"],
+                    text,
                     float(c["x0"]),
                     float(c["top"]),
                     float(c["x1"]),

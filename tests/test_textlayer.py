@@ -1,8 +1,8 @@
 """Every kind of unsound text layer gets its verdict, page by page; what is kept is clean.
 
 The PDFs are made by tests/data/make_text_layers.py (raw fonts without a
-Unicode map, Chromium's shared glyphs and vertical writing, a scanned page,
-a scan with Tesseract's invisible reading over it).
+Unicode map, bullets in symbol fonts, Chromium's shared glyphs and vertical
+writing, a scanned page, a scan with Tesseract's invisible reading over it).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ VERDICTS = [
     ("scanned-page3.pdf", 2, "ok", ""),
     ("scanned-page3.pdf", 3, "no_text", "image"),
     ("ocr-layer.pdf", 1, "ocr_layer", "invisible text laid over an image"),
+    ("symbol-bullets.pdf", 1, "ok", ""),
 ]
 
 
@@ -174,3 +175,16 @@ def test_an_ocr_layer_is_read_as_it_is_without_its_word_spaces_when_ocr_is_off()
     assert "サンプル支部は、加入者と事業主の声を聴きながら、地域の健康づくりと保険運営の安定に取り組む。" in text
     with pytest.raises(OcrTextLayerError, match="page 1"):
         extract(TL / "ocr-layer.pdf", config=ExtractConfig(ocr="off", strict=True))
+
+
+@pytest.mark.parametrize("source", ["pdfium", "pdfplumber"])
+def test_bullets_set_in_symbol_fonts_are_bullets_not_garbage(source):
+    # Word and PowerPoint map them to private-use codes: Symbol's U+F0B7, Wingdings' U+F06C and U+F0A7
+    result = extract(TL / "symbol-bullets.pdf", config=ExtractConfig(source=source, ocr="off"))
+    blocks = result.documents[0].blocks
+    assert [(b.kind, b.label, b.text) for b in blocks] == [
+        ("bullet", "•", "健診の受診勧奨を行う。"),
+        ("bullet", "●", "広報を強化する。"),
+        ("bullet", "▪", "窓口を案内する。"),
+    ]
+    assert not result.warnings

@@ -44,6 +44,30 @@ CMAP = b"""/CIDInit /ProcSet findresource begin 12 dict begin begincmap
 endcmap CMapName currentdict /CMap defineresource pop end end"""
 
 
+def to_unicode(pairs: dict[int, int]) -> bytes:
+    """A ToUnicode CMap mapping one-byte codes to code points."""
+    chars = " ".join(f"<{k:02X}> <{v:04X}>" for k, v in pairs.items())
+    return (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        b"/CMapName /Adobe-Identity-UCS def /CMapType 2 def\n1 begincodespacerange <00> <FF> endcodespacerange\n"
+        + f"{len(pairs)} beginbfchar {chars} endbfchar\n".encode()
+        + b"endcmap CMapName currentdict /CMap defineresource pop end end"
+    )
+
+
+def symbol_font(name: str, cmap_ref: bytes) -> bytes:
+    """A symbolic TrueType font, not embedded, whose ToUnicode is object ``cmap_ref`` (as Word and PowerPoint write bullets)."""
+    return (
+        f"<< /Type /Font /Subtype /TrueType /BaseFont /{name} /FirstChar 32 /LastChar 255 /Widths [".encode()
+        + b"1000 " * 224
+        + b"] /ToUnicode "
+        + cmap_ref
+        + f" /FontDescriptor << /Type /FontDescriptor /FontName /{name} /Flags 4 /FontBBox [0 -200 1000 800]".encode()
+        + b" /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 >> >>"
+    )
+
+
 def ja(text: str) -> bytes:
     return b"<" + text.encode("utf-16-be").hex().upper().encode() + b">"
 
@@ -102,6 +126,17 @@ def raw_files() -> None:
         b" /BaseFont /XYZ+Mincho /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>] >>"
     )
     (OUT / "non-unicode-cmap.pdf").write_bytes(page_pdf(cid, {"F3": cid_font}, [stream(CMAP, "/Type /CMap /CMapName /Custom-H ")]))
+    # bullets in symbol fonts, their ToUnicode giving private-use codes: Symbol's U+F0B7, Wingdings' U+F06C and U+F0A7
+    items = [("F4", b"(\xb7)", "健診の受診勧奨を行う。"), ("F5", b"(l)", "広報を強化する。"), ("F5", b"(\xa7)", "窓口を案内する。")]
+    lines = [b"BT"]
+    for i, (font, bullet, text) in enumerate(items):
+        y = 760 - 20 * i
+        lines.append(f"/{font} 10.5 Tf 1 0 0 1 72 {y} Tm".encode() + b" " + bullet + b" Tj")
+        lines.append(f"/F2 10.5 Tf 1 0 0 1 90 {y} Tm".encode() + b" " + ja(text) + b" Tj")
+    lines.append(b"ET")
+    fonts = {"F2": JA_FONT, "F4": symbol_font("Symbol", b"5 0 R"), "F5": symbol_font("Wingdings", b"6 0 R")}
+    cmaps = [stream(to_unicode({0xB7: 0xF0B7})), stream(to_unicode({0x6C: 0xF06C, 0xA7: 0xF0A7}))]
+    (OUT / "symbol-bullets.pdf").write_bytes(page_pdf(b"\n".join(lines), fonts, cmaps))
     # a sound page printed by hand, for the check that the verdict says ok
     ok = text_lines([("F2", ja("１．基本業務の確実な遂行")), ("F2", ja("届出や申請の処理を正確に行う。"))])
     (OUT / "sound.pdf").write_bytes(page_pdf(ok, {"F2": JA_FONT}))
