@@ -77,6 +77,7 @@ class PageContent:
     images: int = 0
     damaged: bool = False  # the library could not read this page; it stands empty
     invisible: int = 0  # characters set invisible (text render mode 3): a scanner's or OCR program's text over the image
+    shapes: int = 0  # path objects that are not ruling lines (glyph outlines, when text was printed as shapes)
 
 
 def slanted(a: float, b: float) -> bool:

@@ -125,6 +125,7 @@ class PdfiumSource:
         except pdfium.PdfiumError:
             self.title = ""
         self.invisible = 0  # invisible characters on the page last read
+        self.shapes = 0  # its path objects that are not ruling lines
         self._fonts: dict[int, tuple[float, int, int]] = {}  # text object → size, weight class, _PRINTED/_INVISIBLE/_SLANTED
         self._faces: dict[int, int] = {}  # font → weight class before stroking
         self._texts: dict[int, str] = {}  # code point → its string, shared by every occurrence
@@ -165,8 +166,9 @@ class PdfiumSource:
         finally:
             tp.close()
         rules: list[Segment] = []
+        self.shapes = 0
         images = self._shapes(_handle(page.raw), _COUNT_OBJECTS, _GET_OBJECT, 0, place, rules)
-        return PageContent(number, width, height, tuple(chars), join_segments(rules), images, invisible=self.invisible)
+        return PageContent(number, width, height, tuple(chars), join_segments(rules), images, invisible=self.invisible, shapes=self.shapes)
 
     def _shapes(self, parent: int, count: _Count, get: _Get, level: int, place: _Placer, rules: list[Segment]) -> int:
         """Append the ruling lines among ``parent``'s path objects (forms opened 4 levels deep) to ``rules``; the images."""
@@ -186,9 +188,11 @@ class PdfiumSource:
                 x0, top, x1, bottom = place(box[0], box[1], box[2], box[3])
                 if is_rule(x1 - x0, bottom - top):
                     rules.append(Segment(x0, top, x1, bottom))
-                elif min(x1 - x0, bottom - top) > RULE_THICKNESS:
-                    # a rectangle: its four edges may be cell borders
-                    rules.extend(rect_edges(x0, top, x1, bottom))
+                else:
+                    self.shapes += 1
+                    if min(x1 - x0, bottom - top) > RULE_THICKNESS:
+                        # a rectangle: its four edges may be cell borders
+                        rules.extend(rect_edges(x0, top, x1, bottom))
             elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
                 images += 1
             elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and level < 3:

@@ -88,4 +88,6 @@ class PlumberSource:
             x0, top, x1, bottom = float(e["x0"]), float(e["top"]), float(e["x1"]), float(e["bottom"])
             if is_rule(x1 - x0, bottom - top):
                 rules.append(Segment(x0, top, x1, bottom))
-        return PageContent(number, float(page.width), float(page.height), tuple(chars), join_segments(rules), len(page.images))
+        shapes = len(page.curves) + sum(1 for r in page.rects if not is_rule(float(r["width"]), float(r["height"])))
+        width, height = float(page.width), float(page.height)
+        return PageContent(number, width, height, tuple(chars), join_segments(rules), len(page.images), shapes=shapes)

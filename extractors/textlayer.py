@@ -34,12 +34,14 @@ def visible_text(chars: tuple[Char, ...]) -> str:
     return "".join(c.text for c in chars if not c.text.isspace())
 
 
-def judge_page(page: PageContent, *, garbage_share: float = 0.02) -> PageReport:
+def judge_page(page: PageContent, *, garbage_share: float = 0.02, outlined_shapes: int = 20) -> PageReport:
     """The verdict on one page's text layer, with the reason when it is not ``ok``."""
     text = visible_text(page.chars)
     if not text:
         if page.images:
             return PageReport(page.number, "no_text", f"{page.images} image(s) and no characters")
+        if page.shapes >= outlined_shapes:
+            return PageReport(page.number, "no_text", f"{page.shapes} drawn shapes and no characters: text printed as outlines")
         return PageReport(page.number, "ok")
     bad = len(UNREADABLE.findall(text))
     if bad and bad >= garbage_share * len(text):

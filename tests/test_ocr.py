@@ -153,3 +153,11 @@ def test_a_page_larger_than_a3_is_rendered_for_ocr_no_larger_than_a3_at_300_dpi(
     assert render_scale(1191, 842, 300) == pytest.approx(300 / 72, rel=1e-3)
     # a scan that lost its resolution (a point a pixel), and a 200-inch MediaBox
     assert 2480 * render_scale(2480, 3508, 300) < 3600 and 14400 * render_scale(14400, 14400, 300) <= 4961
+
+
+def test_text_printed_as_outlines_is_read_by_ocr():
+    # no characters and no image, only glyph shapes (Ghostscript's -dNoOutputFonts, as design tools export)
+    result = extract(TL / "outlined.pdf")
+    assert [(r.text_layer, r.source) for r in result.text_layer] == [("no_text", "ocr")]
+    first = result.documents[0].blocks[0]
+    assert (first.kind, first.label, first.text) == ("heading", "1.", "基本業務の確実な遂行")

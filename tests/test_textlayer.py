@@ -2,7 +2,8 @@
 
 The PDFs are made by tests/data/make_text_layers.py (raw fonts without a
 Unicode map, bullets in symbol fonts, Chromium's shared glyphs and vertical
-writing, a scanned page, a scan with Tesseract's invisible reading over it).
+writing, a scanned page, a scan with Tesseract's invisible reading over it,
+a page whose text was printed as shapes).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ VERDICTS = [
     ("scanned-page3.pdf", 3, "no_text", "image"),
     ("ocr-layer.pdf", 1, "ocr_layer", "invisible text laid over an image"),
     ("symbol-bullets.pdf", 1, "ok", ""),
+    ("outlined.pdf", 1, "no_text", "text printed as outlines"),
 ]
 
 

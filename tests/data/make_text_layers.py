@@ -247,6 +247,11 @@ def ocr_layer_file(out: Path) -> None:
         out.write_bytes(pytesseract.image_to_pdf_or_hocr(str(jpeg), lang="jpn", extension="pdf", config="--dpi 200"))
 
 
+def outlined(src: Path, out: Path) -> None:
+    """``src`` with its text printed as shapes (Ghostscript's pdfwrite -dNoOutputFonts; Debian ghostscript), as design tools export."""
+    subprocess.run(["gs", "-q", "-o", str(out), "-sDEVICE=pdfwrite", "-dNoOutputFonts", str(src)], check=True, timeout=120)
+
+
 def joined(parts: list[Path], out: Path) -> None:
     import pypdfium2 as pdfium
 
@@ -266,6 +271,7 @@ def main() -> None:
     chromium(MIXED, OUT / "mixed-writing.pdf")
     mixed_file(OUT / "scanned-page3.pdf")
     ocr_layer_file(OUT / "ocr-layer.pdf")
+    outlined(OUT / "sound.pdf", OUT / "outlined.pdf")
     print("wrote", ", ".join(sorted(p.name for p in OUT.iterdir())))
 
 
