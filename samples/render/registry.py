@@ -82,6 +82,35 @@ PRODUCERS: dict[str, Producer] = {
                 lambda: missing_fonts(NOTO_CJK["sans"]),
             ),
         ),
+        Producer(
+            "ghostscript",
+            "ghostscript, typst (pip), fonts-ipaexfont, fonts-noto-cjk (re-distills the typst print)",
+            LAYOUTS,
+            "ghostscript_pdfwrite",
+            (
+                lambda: missing_program("gs", "ghostscript"),
+                lambda: missing_module("typst", "typst"),
+                lambda: missing_fonts(*IPAEX.values(), NOTO_CJK["sans"]),
+            ),
+        ),
+        Producer(
+            "cairo",
+            "poppler-utils, chromium, fonts-ipaexfont (re-prints the chromium print)",
+            LAYOUTS,
+            "cairo_pdf",
+            (
+                lambda: missing_program("pdftocairo", "poppler-utils"),
+                lambda: missing_program("chromium", "chromium"),
+                lambda: missing_fonts(*IPAEX.values()),
+            ),
+        ),
+        Producer(
+            "wkhtmltopdf",
+            "wkhtmltopdf, fonts-ipaexfont (the chromium producer's HTML)",
+            LAYOUTS,
+            "wkhtml",
+            (lambda: missing_program("wkhtmltopdf", "wkhtmltopdf"), lambda: missing_fonts(*IPAEX.values())),
+        ),
     )
 }
 
