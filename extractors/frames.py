@@ -70,7 +70,7 @@ def find_frame(page: PageContent, *, columns: Sequence[float] = ()) -> Frame | N
     """
     vs = [r for r in page.rules if not r.horizontal]
     hs = [r for r in page.rules if r.horizontal]
-    if not vs or not hs:
+    if not vs or not (hs or columns):
         return None
     if columns:
         tall = [v for v in vs if any(abs((v.x0 + v.x1) / 2 - x) <= _SNAP for x in columns)]
@@ -82,13 +82,18 @@ def find_frame(page: PageContent, *, columns: Sequence[float] = ()) -> Frame | N
     frame_top = min(v.top for v in tall)
     tall = [v for v in tall if v.top <= frame_top + 3 * _SNAP]
     xs = _snap([(v.x0 + v.x1) / 2 for v in tall])
-    if len(xs) < 2 or xs[-1] - xs[0] < 0.6 * page.width:
+    # at least two columns: a box around a single column is no frame of two documents or of areas and plans
+    if len(xs) < 3 or xs[-1] - xs[0] < 0.6 * page.width:
         return None
     left, right = xs[0], xs[-1]
     wide = _snap([(h.top + h.bottom) / 2 for h in hs if h.x0 <= left + _SNAP * 2 and h.x1 >= right - _SNAP * 2])
     top = min(v.top for v in tall)
     bottom = max(v.bottom for v in tall)
     wide = [y for y in wide if top - _SNAP <= y <= bottom + _SNAP]
+    if columns:
+        # a frame continued from the page before may have no rule at its top or bottom (a row
+        # the page break cut), or none at all (one row filling the page): its columns end there
+        wide = _snap([top, *wide, bottom]) if wide else [top, bottom]
     if len(wide) < 2:
         return None
     return Frame(tuple(xs), wide[0], wide[1], bottom, tuple(wide[1:]))
@@ -178,7 +183,9 @@ def framed_rows(pages: Sequence[PageContent]) -> tuple[list[FrameRow], list[str]
     title = ""
     columns: tuple[float, ...] = ()
     for p in pages:
-        frame = find_frame(p) or (find_frame(p, columns=columns) if columns else None)
+        # the columns of the frame on the pages before come first: a table nested in a cell that
+        # continues from the page before also reaches the top of the page
+        frame = (find_frame(p, columns=columns) if columns else None) or find_frame(p)
         if frame is None:
             continue
         columns = frame.xs

@@ -359,3 +359,62 @@ def test_a_slanted_watermark_and_text_off_the_page_are_not_read(tmp_path, source
     c.save()
     blocks = api.extract(path, config=ExtractConfig(source=source)).documents[0].blocks
     assert [b.label + b.text for b in blocks] == ["健全な財政運営について加入者へ情報提供を行う。", "・加入者の利便性の向上を図る。"]
+
+
+def _frame_pages_pdf(path: Path, pages: list[tuple[bool, list[tuple[str, str]]]]) -> Path:
+    """A 分野 | 実施内容等 frame over pages: (header and row rules on the page?, rows of (area, text)) per page.
+
+    A page without rules is how QtWebKit prints the middle of a row taller
+    than a page: only the frame's three verticals, from the top margin to the bottom one.
+    """
+    c = Canvas(str(path), pagesize=A4)
+    xs = (57.0, 150.0, 540.0)
+    for ruled, rows in pages:
+        c.setFont(FONT, 10.5)
+        c.setLineWidth(0.75)
+        top, bottom = 785.0, 60.0
+        for x in xs:
+            c.line(x, top, x, bottom)
+        y = top
+        if ruled:
+            c.line(xs[0], y, xs[-1], y)
+            c.drawString(xs[0] + 20, y - 15, "分野")
+            c.drawString(xs[1] + 180, y - 15, "実施内容等")
+            y -= 22
+            c.line(xs[0], y, xs[-1], y)
+        for area, text in rows:
+            c.drawString(xs[0] + 4, y - 15, area)
+            c.drawString(xs[1] + 4, y - 15, text)
+            y -= 40
+            if ruled:
+                c.line(xs[0], y, xs[-1], y)
+        c.showPage()
+    c.save()
+    return path
+
+
+def test_a_frame_continued_over_a_page_without_any_rule_keeps_that_page(tmp_path):
+    pdf = _frame_pages_pdf(
+        tmp_path / "frame.pdf",
+        [
+            (True, [("１．基本業務", "・窓口の受付時間を延長する。"), ("２．健康づくり", "・健診の案内を送付する。")]),
+            (False, [("", "・案内の効果を検証する。"), ("", "・次年度の計画に反映する。")]),
+        ],
+    )
+    r = api.extract(pdf)
+    assert r.layout == "fieldtable"
+    blocks = r.documents[0].blocks
+    assert [b.text for b in blocks if b.page == 2] == ["案内の効果を検証する。", "次年度の計画に反映する。"]
+
+
+def test_a_box_of_one_column_is_no_frame_of_two(tmp_path):
+    """One boxed column read as a side-by-side table or a field table gives its text, not a traceback."""
+    c = Canvas(str(tmp_path / "box.pdf"), pagesize=A4)
+    c.setFont(FONT, 10.5)
+    c.rect(57, 60, 483, 725, stroke=1, fill=0)
+    for k, y in enumerate((700.0, 600.0, 500.0)):
+        c.line(57, y, 540, y)
+        c.drawString(70, y + 20, f"・第{k + 1}の取組を行う。")
+    c.save()
+    for layout in ("sidebyside", "fieldtable"):
+        api.extract(tmp_path / "box.pdf", config=ExtractConfig(layout=layout))
