@@ -74,6 +74,11 @@ _COUNT_FORM_OBJECTS = _fast(pdfium_c.FPDFFormObj_CountObjects, _I, _P)
 _GET_FORM_OBJECT = _fast(pdfium_c.FPDFFormObj_GetObject, _P, _P, ctypes.c_ulong)
 _OBJ_TYPE = _fast(pdfium_c.FPDFPageObj_GetType, _I, _P)
 _OBJ_BOUNDS = _fast(pdfium_c.FPDFPageObj_GetBounds, _I, _P, _P, _P, _P, _P)
+_CLIP_PATH = _fast(pdfium_c.FPDFPageObj_GetClipPath, _P, _P)
+_CLIP_COUNT_PATHS = _fast(pdfium_c.FPDFClipPath_CountPaths, _I, _P)
+_CLIP_COUNT_SEGMENTS = _fast(pdfium_c.FPDFClipPath_CountPathSegments, _I, _P, _I)
+_CLIP_SEGMENT = _fast(pdfium_c.FPDFClipPath_GetPathSegment, _P, _P, _I, _I)
+_SEGMENT_POINT = _fast(pdfium_c.FPDFPathSegment_GetPoint, _I, _P, _P, _P)
 _Count = Callable[[int], int]
 _Get = Callable[[int, int], int | None]
 
@@ -134,6 +139,9 @@ class PdfiumSource:
         self._matrix = pdfium_c.FS_MATRIX()
         self._matrix_at = ctypes.addressof(self._matrix)
         self._ox, self._oy = ctypes.c_double(), ctypes.c_double()
+        self._clips: dict[int, tuple[float, float, float, float]] = {}  # a clip path's first point → its bounds
+        self._px, self._py = ctypes.c_float(), ctypes.c_float()
+        self._px_at, self._py_at = ctypes.addressof(self._px), ctypes.addressof(self._py)
         self._box = (ctypes.c_float * 4)()  # an object's left, bottom, right, top
         self._box_at = tuple(ctypes.addressof(self._box) + k * ctypes.sizeof(ctypes.c_float) for k in range(4))
 
@@ -167,6 +175,7 @@ class PdfiumSource:
             tp.close()
         rules: list[Segment] = []
         self.shapes = 0
+        self._clips.clear()  # path data lives as long as its page
         images = self._shapes(_handle(page.raw), _COUNT_OBJECTS, _GET_OBJECT, 0, place, rules)
         return PageContent(number, width, height, tuple(chars), join_segments(rules), images, invisible=self.invisible, shapes=self.shapes)
 
@@ -185,7 +194,10 @@ class PdfiumSource:
             if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                 if not _OBJ_BOUNDS(obj, *self._box_at):
                     raise pdfium.PdfiumError("Failed to locate pageobject.")
-                x0, top, x1, bottom = place(box[0], box[1], box[2], box[3])
+                left, low, right, high = self._clipped(obj, box[0], box[1], box[2], box[3])
+                if right < left or high < low:
+                    continue  # wholly outside its clip: painted nowhere
+                x0, top, x1, bottom = place(left, low, right, high)
                 if is_rule(x1 - x0, bottom - top):
                     rules.append(Segment(x0, top, x1, bottom))
                 else:
@@ -198,6 +210,45 @@ class PdfiumSource:
             elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and level < 3:
                 images += self._shapes(obj, _COUNT_FORM_OBJECTS, _GET_FORM_OBJECT, level + 1, place, rules)
         return images
+
+    def _clipped(self, obj: int, left: float, low: float, right: float, high: float) -> tuple[float, float, float, float]:
+        """A path's bounds cut to the bounds of its clip path: what of it is painted.
+
+        A browser paints a table's borders on every page it spans and clips
+        them to the page's content area, so the rules of a table broken
+        over pages reach past the page's margin, or lie wholly outside it.
+        """
+        clip = _CLIP_PATH(obj)
+        if not clip:
+            return left, low, right, high
+        for k in range(_CLIP_COUNT_PATHS(clip)):
+            # the clip is the intersection of its paths: each one bounds what is painted
+            x0, y0, x1, y1 = self._clip_bounds(clip, k)
+            left, low, right, high = max(left, x0), max(low, y0), min(right, x1), min(high, y1)
+        return left, low, right, high
+
+    def _clip_bounds(self, clip: int, k: int) -> tuple[float, float, float, float]:
+        """The bounds of path ``k`` of a clip path, widened by a rule's width (a border on the clip's edge is half painted, and seen).
+
+        Objects drawn under one clip share its path's points, so the bounds
+        are remembered by the address of its first point (for the page).
+        """
+        first = _CLIP_SEGMENT(clip, k, 0)
+        hit = self._clips.get(first or 0)
+        if hit is not None:
+            return hit
+        x, y = self._px, self._py
+        xs, ys = [], []
+        for j in range(_CLIP_COUNT_SEGMENTS(clip, k)):
+            seg = _CLIP_SEGMENT(clip, k, j)
+            if seg and _SEGMENT_POINT(seg, self._px_at, self._py_at):
+                xs.append(x.value)
+                ys.append(y.value)
+        pad = RULE_THICKNESS
+        hit = (min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad) if xs else (-math.inf, -math.inf, math.inf, math.inf)
+        if first:
+            self._clips[first] = hit
+        return hit
 
     def _chars(self, tp: pdfium_c.FPDF_TEXTPAGE, place: _Placer) -> list[Char]:
         # the fewest calls per character: its code, its loose box and its text object

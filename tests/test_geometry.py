@@ -418,3 +418,23 @@ def test_a_box_of_one_column_is_no_frame_of_two(tmp_path):
     c.save()
     for layout in ("sidebyside", "fieldtable"):
         api.extract(tmp_path / "box.pdf", config=ExtractConfig(layout=layout))
+
+
+PRINTS = SAMPLES / "producers"
+
+
+def _pages(pdf: Path) -> list:
+    from extractors.sources import open_source
+
+    src = open_source(pdf)
+    try:
+        return list(src.pages())
+    finally:
+        src.close()
+
+
+def test_rules_are_cut_to_their_clip_path():
+    """QtWebKit paints a table's borders on every page it spans, clipped to the page's content area (top margin 57 pt)."""
+    for page in _pages(PRINTS / "wkhtmltopdf" / "sample-r7-vs-r6.sidebyside.pdf"):
+        assert min(r.top for r in page.rules) >= 57.0 - 3.0, page.number
+        assert max(r.bottom for r in page.rules) <= page.height - 51.0 + 3.0, page.number
