@@ -79,6 +79,8 @@ _CLIP_COUNT_PATHS = _fast(pdfium_c.FPDFClipPath_CountPaths, _I, _P)
 _CLIP_COUNT_SEGMENTS = _fast(pdfium_c.FPDFClipPath_CountPathSegments, _I, _P, _I)
 _CLIP_SEGMENT = _fast(pdfium_c.FPDFClipPath_GetPathSegment, _P, _P, _I, _I)
 _SEGMENT_POINT = _fast(pdfium_c.FPDFPathSegment_GetPoint, _I, _P, _P, _P)
+_DRAW_MODE = _fast(pdfium_c.FPDFPath_GetDrawMode, _I, _P, _P, _P)
+_FILL_COLOR = _fast(pdfium_c.FPDFPageObj_GetFillColor, _I, _P, _P, _P, _P, _P)
 _Count = Callable[[int], int]
 _Get = Callable[[int, int], int | None]
 
@@ -139,6 +141,8 @@ class PdfiumSource:
         self._matrix = pdfium_c.FS_MATRIX()
         self._matrix_at = ctypes.addressof(self._matrix)
         self._ox, self._oy = ctypes.c_double(), ctypes.c_double()
+        self._fill_mode, self._stroke = ctypes.c_int(), ctypes.c_int()
+        self._rgba = tuple(ctypes.c_uint() for _ in range(4))
         self._clips: dict[int, tuple[float, float, float, float]] = {}  # a clip path's first point → its bounds
         self._px, self._py = ctypes.c_float(), ctypes.c_float()
         self._px_at, self._py_at = ctypes.addressof(self._px), ctypes.addressof(self._py)
@@ -202,7 +206,7 @@ class PdfiumSource:
                     rules.append(Segment(x0, top, x1, bottom))
                 else:
                     self.shapes += 1
-                    if min(x1 - x0, bottom - top) > RULE_THICKNESS:
+                    if min(x1 - x0, bottom - top) > RULE_THICKNESS and not self._blank(obj):
                         # a rectangle: its four edges may be cell borders
                         rules.extend(rect_edges(x0, top, x1, bottom))
             elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
@@ -210,6 +214,15 @@ class PdfiumSource:
             elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and level < 3:
                 images += self._shapes(obj, _COUNT_FORM_OBJECTS, _GET_FORM_OBJECT, level + 1, place, rules)
         return images
+
+    def _blank(self, obj: int) -> bool:
+        """A shape filled white and not stroked: on paper it has no edges (a browser paints the page's background so)."""
+        if not _DRAW_MODE(obj, ctypes.addressof(self._fill_mode), ctypes.addressof(self._stroke)) or self._stroke.value:
+            return False
+        rgba = self._rgba
+        if not self._fill_mode.value or not _FILL_COLOR(obj, *(ctypes.addressof(c) for c in rgba)):
+            return not self._fill_mode.value
+        return rgba[0].value == rgba[1].value == rgba[2].value == 255 or rgba[3].value == 0
 
     def _clipped(self, obj: int, left: float, low: float, right: float, high: float) -> tuple[float, float, float, float]:
         """A path's bounds cut to the bounds of its clip path: what of it is painted.

@@ -438,3 +438,11 @@ def test_rules_are_cut_to_their_clip_path():
     for page in _pages(PRINTS / "wkhtmltopdf" / "sample-r7-vs-r6.sidebyside.pdf"):
         assert min(r.top for r in page.rules) >= 57.0 - 3.0, page.number
         assert max(r.bottom for r in page.rules) <= page.height - 51.0 + 3.0, page.number
+
+
+def test_a_page_background_filled_white_draws_no_frame():
+    """QtWebKit fills the content area white first: its edges are on no paper, so the frame is the field table's own two columns."""
+    from extractors.frames import framed_rows
+
+    rows = framed_rows(_pages(PRINTS / "wkhtmltopdf" / "sample-hq-r7.fieldtable.pdf"))[0]
+    assert rows and {len(r.cells) for r in rows} == {2}
