@@ -331,6 +331,16 @@ class PdfiumSource:
         return font_weight(
             name,
             bold=not name  # a Type3 font: glyphs drawn as paths, how browsers print a synthetic bold
-            or pdfium_c.FPDFText_GetFontWeight(tp, i) >= 600
+            or _declared_weight(pdfium_c.FPDFText_GetFontWeight(tp, i)) >= 600
             or bool(self._flags.value & (1 << 18)),
         )
+
+
+def _declared_weight(weight: int) -> int:
+    """The weight a font descriptor's /FontWeight declares (100, 200 … 900), or 0.
+
+    Without /FontWeight PDFium makes one up from /StemV (×5 below 140, else
+    ×4 + 140), which writers fill loosely: Ghostscript's re-distilled IPAex
+    Mincho gets 740, its Noto Sans Regular 1896.  Such a weight says nothing.
+    """
+    return weight if 100 <= weight <= 900 and weight % 100 == 0 else 0

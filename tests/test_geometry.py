@@ -446,3 +446,12 @@ def test_a_page_background_filled_white_draws_no_frame():
 
     rows = framed_rows(_pages(PRINTS / "wkhtmltopdf" / "sample-hq-r7.fieldtable.pdf"))[0]
     assert rows and {len(r.cells) for r in rows} == {2}
+
+
+def test_a_weight_made_up_from_stemv_does_not_make_the_body_bold():
+    """Ghostscript writes no /FontWeight and a loose /StemV: PDFium's weight for its IPAex Mincho would be 740 (bold)."""
+    from extractors.page import BOLD
+
+    page = _pages(PRINTS / "ghostscript" / "sample-hq-r7.plan.pdf")[0]
+    body = [c for c in page.chars if c.size == 10.5 and not c.text.isspace()]
+    assert sum(c.weight == BOLD for c in body) < 0.2 * len(body)
