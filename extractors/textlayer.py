@@ -4,6 +4,9 @@ A font without a Unicode map does not fail loudly: PDFium hands back its raw
 codes, which read as control characters (``\\x01\\x02``), private-use
 characters, U+FFFD, Latin-1 letters on a Japanese page (ÄÅÇÉ), or digits
 turned into symbols (™—›); pdfminer spells the same thing ``(cid:NNN)``.
+A Unicode map that names the wrong characters (Ghostscript re-distilling a
+browser's CID fonts: 「令和Ā年度」「全国~支部|」) shows in the geometry: a
+Latin letter, digit or ASCII sign printed with a glyph a full em wide.
 Each page gets a verdict — ``ok``, ``garbled``, ``no_text`` (images only) or
 ``vertical`` (see :mod:`extractors.vertical`) — and a reason; characters no
 reader can use are dropped from the pages that are kept.
@@ -28,6 +31,9 @@ CODE_SYMBOL = re.compile(
     "[\u0192\u02c6\u02dc\u0160\u0161\u0152\u0153\u017d\u017e\u0178\u201a\u201e\u2039\u203a\u2122\u00a4\u00a6\u00af\u00b8\u00b9\u00b2\u00b3\u00bc-\u00be]"
 )
 DIGIT = re.compile("[0-9０-９]")
+# Latin letters, digits and ASCII punctuation: narrow in every font, however proportional (but for the widest few)
+NARROW = re.compile("[!-~\u00c0-\u024f]")
+WIDEST = frozenset("MW@%&mw")
 
 
 def visible_text(chars: tuple[Char, ...]) -> str:
@@ -53,6 +59,15 @@ def judge_page(page: PageContent, *, garbage_share: float = 0.02, outlined_shape
             return PageReport(
                 page.number, "garbled", f"{latin1} of {letters} letters are Latin-1 accented letters and none is kana or kanji"
             )
+    wide = [c for c in page.chars if NARROW.fullmatch(c.text) and c.text not in WIDEST and c.x1 - c.x0 >= 0.95 * c.size]
+    if len(wide) >= 5 and len(wide) >= garbage_share * len(text):
+        sample = "".join(dict.fromkeys(c.text for c in wide))[:6]
+        return PageReport(
+            page.number,
+            "garbled",
+            f"{len(wide)} of {len(text)} characters read as Latin letters or ASCII ({sample}) but are printed a full em wide"
+            " (a font whose Unicode map names the wrong characters)",
+        )
     symbols = len(CODE_SYMBOL.findall(text))
     if symbols >= 3 and symbols > len(DIGIT.findall(text)):
         return PageReport(

@@ -45,6 +45,7 @@ VERDICTS = [
     ("ocr-layer.pdf", 1, "ocr_layer", "invisible text laid over an image"),
     ("symbol-bullets.pdf", 1, "ok", ""),
     ("outlined.pdf", 1, "no_text", "text printed as outlines"),
+    ("latin-map.pdf", 1, "garbled", "full em wide"),
 ]
 
 

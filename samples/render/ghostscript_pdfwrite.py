@@ -6,8 +6,9 @@ Ghostscript interprets the page and writes a new PDF: the content streams are
 rewritten (the text matrix, the CTM and the path operators are its own) and
 the CID subsets (TrueType and CFF) re-encoded and re-subset.  Re-distilled
 prints of other producers can lose their text layer: Chromium's come out
-with some glyphs mapped to Latin-1 letters (「令和Ā年度」), reportlab's with
-none readable.
+with some glyphs mapped to Latin-1 letters (「令和Ā年度」: the text-layer
+verdict calls such a page garbled, ``tests/data/textlayer/latin-map.pdf``),
+reportlab's with none readable.
 Reruns differ only in the dates and the document ID Ghostscript stamps.
 """
 

@@ -6,7 +6,9 @@ Raw PDFs are written by hand (fonts without a ToUnicode map, a CMap that is
 not Unicode, digits whose codes decode to symbols); the shared-glyph and
 vertical pages are printed by Debian's chromium, the scanned page is
 sample-r7's page 3 rendered at 200 dpi with noise and a slight rotation
-(pypdfium2 + Pillow + reportlab).  Every file's expected verdict and text is
+(pypdfium2 + Pillow + reportlab); the page whose kana, punctuation and digits
+read as Latin letters (「令和Ā年度」) is the Chromium print of sample-hq-r7
+re-distilled by Ghostscript's pdfwrite.  Every file's expected verdict and text is
 in tests/test_textlayer.py.
 """
 
@@ -22,8 +24,11 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE / "textlayer"
 SAMPLES = HERE.parents[1] / "samples"
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parents[1]))
 
 from make_bad_inputs import raw_pdf, stream  # noqa: E402
+
+from samples.render.ghostscript_pdfwrite import command as pdfwrite  # noqa: E402
 
 JA_FONT = (
     b"<< /Type /Font /Subtype /Type0 /BaseFont /IPAexMincho /Encoding /UniJIS-UCS2-H /DescendantFonts [<< /Type /Font"
@@ -272,6 +277,8 @@ def main() -> None:
     mixed_file(OUT / "scanned-page3.pdf")
     ocr_layer_file(OUT / "ocr-layer.pdf")
     outlined(OUT / "sound.pdf", OUT / "outlined.pdf")
+    # Chromium's print re-distilled by Ghostscript (apt-get install ghostscript): some glyphs mapped to Latin letters
+    subprocess.run(pdfwrite(SAMPLES / "producers" / "chromium" / "sample-hq-r7.plan.pdf", OUT / "latin-map.pdf"), check=True)
     print("wrote", ", ".join(sorted(p.name for p in OUT.iterdir())))
 
 
