@@ -94,7 +94,8 @@ def find_frame(page: PageContent, *, columns: Sequence[float] = ()) -> Frame | N
         # a frame continued from the page before may have no rule at its top or bottom (a row
         # the page break cut), or none at all (one row filling the page): its columns end there
         wide = _snap([top, *wide, bottom]) if wide else [top, bottom]
-    if len(wide) < 2:
+    if len(wide) < 2 or (not columns and bottom - wide[1] <= _SNAP):
+        # (a header row with nothing below it is a box: a slide's label box beside its content box)
         return None
     return Frame(tuple(xs), wide[0], wide[1], bottom, tuple(wide[1:]))
 

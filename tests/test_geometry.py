@@ -455,3 +455,10 @@ def test_a_weight_made_up_from_stemv_does_not_make_the_body_bold():
     page = _pages(PRINTS / "ghostscript" / "sample-hq-r7.plan.pdf")[0]
     body = [c for c in page.chars if c.size == 10.5 and not c.text.isspace()]
     assert sum(c.weight == BOLD for c in body) < 0.2 * len(body)
+
+
+def test_a_label_box_against_its_content_box_is_no_field_table():
+    """QtWebKit leaves out the flex gap: a slide's label box touches its content box, a header row with nothing below it."""
+    r = api.extract(PRINTS / "wkhtmltopdf" / "sample-slides-r7.slides.pdf")
+    assert r.layout == "slides"
+    assert [b.text for b in r.documents[0].blocks if b.kind == "heading"][:3] == ["サービス水準の向上", "令和７年度KPI", "今年度の取組み状況"]
