@@ -19,8 +19,14 @@ def detect_layout(pages: Sequence[PageContent]) -> Layout:
     are slides; anything else is a single-column plan.
     """
     votes: Counter[str] = Counter()
+    columns: tuple[float, ...] = ()
     for p in pages:
-        frame = find_frame(p)
+        # a page inside a frame's row may have no rule across it: the frame of the pages before goes on,
+        # if it fills the page (not the last rows of a table that ended near the page's top)
+        frame = find_frame(p) or (find_frame(p, columns=columns) if columns else None)
+        if frame is not None and frame.bottom - frame.header_top < 0.2 * p.height:
+            frame = None
+        columns = frame.xs if frame is not None else ()
         if frame is not None and len(frame.xs) >= 3:
             width = frame.xs[-1] - frame.xs[0]
             first = frame.xs[1] - frame.xs[0]

@@ -407,6 +407,17 @@ def test_a_frame_continued_over_a_page_without_any_rule_keeps_that_page(tmp_path
     assert [b.text for b in blocks if b.page == 2] == ["案内の効果を検証する。", "次年度の計画に反映する。"]
 
 
+def test_a_field_table_whose_rows_fill_most_pages_is_detected_as_one(tmp_path):
+    """Most pages inside one tall row, with no rule across them: they vote for the frame of the page before."""
+    pdf = _frame_pages_pdf(
+        tmp_path / "tall.pdf",
+        [(True, [("１．基本業務", "・窓口の受付時間を延長する。")])] + [(False, [("", f"・第{k}の取組を行う。")]) for k in (2, 3)],
+    )
+    r = api.extract(pdf)
+    assert r.layout == "fieldtable"
+    assert [b.text for b in r.documents[0].blocks if b.page == 3] == ["第3の取組を行う。"]
+
+
 def test_a_box_of_one_column_is_no_frame_of_two(tmp_path):
     """One boxed column read as a side-by-side table or a field table gives its text, not a traceback."""
     c = Canvas(str(tmp_path / "box.pdf"), pagesize=A4)
@@ -461,4 +472,5 @@ def test_a_label_box_against_its_content_box_is_no_field_table():
     """QtWebKit leaves out the flex gap: a slide's label box touches its content box, a header row with nothing below it."""
     r = api.extract(PRINTS / "wkhtmltopdf" / "sample-slides-r7.slides.pdf")
     assert r.layout == "slides"
-    assert [b.text for b in r.documents[0].blocks if b.kind == "heading"][:3] == ["サービス水準の向上", "令和７年度KPI", "今年度の取組み状況"]
+    headings = [b.text for b in r.documents[0].blocks if b.kind == "heading"]
+    assert headings[:3] == ["サービス水準の向上", "令和７年度KPI", "今年度の取組み状況"]
