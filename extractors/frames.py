@@ -91,9 +91,10 @@ def find_frame(page: PageContent, *, columns: Sequence[float] = ()) -> Frame | N
     bottom = max(v.bottom for v in tall)
     wide = [y for y in wide if top - _SNAP <= y <= bottom + _SNAP]
     if columns:
-        # a frame continued from the page before may have no rule at its top or bottom (a row
-        # the page break cut), or none at all (one row filling the page): its columns end there
-        wide = _snap([top, *wide, bottom]) if wide else [top, bottom]
+        # a frame continued from the page before may have no rule at its top (a row the page break
+        # cut), or none at all (one row filling the page): its rows start where its columns do
+        # (frame_rows ends the last one where they end)
+        wide = _snap([top, *wide]) if wide else [top, bottom]
     if len(wide) < 2 or (not columns and bottom - wide[1] <= _SNAP):
         # (a header row with nothing below it is a box: a slide's label box beside its content box)
         return None
