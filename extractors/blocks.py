@@ -202,6 +202,8 @@ class BlockBuilder:
         if prev.x1 < self.edge - slack:
             return False  # the line above did not run to the margin: no wrap
         tol = 0.6 * line.size
+        if d.label and line.x0 < d.lines[0].x0 - tol:
+            return False  # an item's wraps never start left of its own label (only a paragraph's first line is indented)
         wrap_x = d.lines[1].x0 if len(d.lines) >= 2 else None
         aligned = abs(line.x0 - wrap_x) <= tol if wrap_x is not None else line.x0 <= d.text_x + tol
         if label is None and not is_tag(line.text):

@@ -191,6 +191,14 @@ def test_a_bullet_that_fills_its_line_is_followed_by_the_next_bullet(tmp_path):
     assert [b.kind for b in blocks] == ["bullet", "bullet", "bullet"]
 
 
+def test_a_line_left_of_an_item_that_fills_its_line_is_not_its_wrap(tmp_path):
+    # ■ KPI：… runs to the margin; the outdented heading under it starts a block of its own
+    pdf = _lines_pdf(tmp_path / "kpi.pdf", [(93, "■ＫＰＩ：" + "お" * (FULL - 7)), (72, "Ⅲ）ＤＸの推進"), (93, "・次の取組を行う")])
+    blocks = api.extract(pdf).documents[0].blocks
+    assert blocks[0].kind == "kpi"
+    assert [(b.label, b.text) for b in blocks[1:]] == [("Ⅲ）", "ＤＸの推進"), ("・", "次の取組を行う")]
+
+
 def test_a_field_table_with_a_short_last_page_keeps_every_page():
     table = SAMPLES / "sample-r7.fieldtable.pdf"
     r = api.extract(table)
