@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import ctypes
 import math
+from array import array
 from collections.abc import Callable, Iterator
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -58,16 +60,46 @@ def _handle(ptr: Any) -> int:
     return ctypes.cast(ptr, ctypes.c_void_p).value or 0
 
 
+def _untyped(fn: Any, restype: Any) -> Any:
+    """PDFium function ``fn`` without argument types, for the calls made once per character.
+
+    ctypes then converts each argument by its Python type alone, which costs
+    less than checking it against declared types (0.35 against 0.6 µs a
+    call): every handle and pointer must be passed as a ``c_void_p`` (a bare
+    int would be passed as a C int), every index as an int.
+    """
+    return ctypes.CFUNCTYPE(restype)(_handle(fn))
+
+
 _P, _I = ctypes.c_void_p, ctypes.c_int
 _COUNT_CHARS = _fast(pdfium_c.FPDFText_CountChars, _I, _P)
-_UNICODE = _fast(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, _P, _I)
-_IS_GENERATED = _fast(pdfium_c.FPDFText_IsGenerated, _I, _P, _I)
-_LOOSE_BOX = _fast(pdfium_c.FPDFText_GetLooseCharBox, _I, _P, _I, _P)
-_TEXT_OBJECT = _fast(pdfium_c.FPDFText_GetTextObject, _P, _P, _I)
-_TEXT_FONT = _fast(pdfium_c.FPDFTextObj_GetFont, _P, _P)
-_MATRIX = _fast(pdfium_c.FPDFText_GetMatrix, _I, _P, _I, _P)
-_FONT_SIZE = _fast(pdfium_c.FPDFText_GetFontSize, ctypes.c_double, _P, _I)
-_RENDER_MODE = _fast(pdfium_c.FPDFTextObj_GetTextRenderMode, _I, _P)
+_CODE = _untyped(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint)
+_GENERATED = _untyped(pdfium_c.FPDFText_IsGenerated, _I)
+_BOX = _untyped(pdfium_c.FPDFText_GetLooseCharBox, _I)
+_OBJECT = _untyped(pdfium_c.FPDFText_GetTextObject, _P)
+_CHUNK = 2048  # characters read per round of bulk calls
+# pages read between two openings of the document: PDFium keeps what it parsed of a document until
+# it is closed (0.1 MB a page), so 1,000 pages would hold 100 MB of it; reopening costs a few ms
+_REOPEN_EVERY = 200
+_MAX_SHARED = 1 << 16  # distinct coordinates remembered for sharing, at most
+_INDICES: list[int] = []  # 0, 1, 2, …: one int object per character index, shared by every page
+
+
+def _indices(start: int, count: int) -> list[int] | range:
+    """The indices start…start+count-1, as shared ints where a page is of ordinary size (an int is 32 bytes)."""
+    end = start + count
+    if end > _MAX_SHARED:
+        return range(start, end)
+    if len(_INDICES) < end:
+        _INDICES.extend(range(len(_INDICES), end))
+    return _INDICES[start:end]
+
+
+_SKIP = frozenset((0x0D, 0x0A, 0xFFFE))  # codes PDFium puts between lines, not printed characters
+_TEXT_FONT = _untyped(pdfium_c.FPDFTextObj_GetFont, _P)
+_MATRIX = _untyped(pdfium_c.FPDFText_GetMatrix, _I)
+_FONT_SIZE = _untyped(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
+_RENDER_MODE = _untyped(pdfium_c.FPDFTextObj_GetTextRenderMode, _I)
 _COUNT_OBJECTS = _fast(pdfium_c.FPDFPage_CountObjects, _I, _P)
 _GET_OBJECT = _fast(pdfium_c.FPDFPage_GetObject, _P, _P, _I)
 _COUNT_FORM_OBJECTS = _fast(pdfium_c.FPDFFormObj_CountObjects, _I, _P)
@@ -133,24 +165,30 @@ class PdfiumSource:
             self.title = ""
         self.invisible = 0  # invisible characters on the page last read
         self.shapes = 0  # its path objects that are not ruling lines
-        self._fonts: dict[int, tuple[float, int, int]] = {}  # text object → size, weight class, _PRINTED/_INVISIBLE/_SLANTED
+        self._fonts: dict[int | None, tuple[float, int, int]] = {}  # text object → size, weight class, _PRINTED/_INVISIBLE/_SLANTED
         self._faces: dict[int, int] = {}  # font → weight class before stroking
         self._texts: dict[int, str] = {}  # code point → its string, shared by every occurrence
+        self._coords: dict[float, float] = {}  # a coordinate → its float, shared by every occurrence
         self._buf = ctypes.create_string_buffer(256)
         self._flags = ctypes.c_int()
         self._matrix = pdfium_c.FS_MATRIX()
-        self._matrix_at = ctypes.addressof(self._matrix)
+        self._matrix_at = ctypes.c_void_p(ctypes.addressof(self._matrix))
         self._ox, self._oy = ctypes.c_double(), ctypes.c_double()
         self._fill_mode, self._stroke = ctypes.c_int(), ctypes.c_int()
         self._rgba = tuple(ctypes.c_uint() for _ in range(4))
         self._clips: dict[int, tuple[float, float, float, float]] = {}  # a clip path's first point → its bounds
         self._px, self._py = ctypes.c_float(), ctypes.c_float()
         self._px_at, self._py_at = ctypes.addressof(self._px), ctypes.addressof(self._py)
+        self._boxes = array("f", bytes(16 * _CHUNK))  # the loose boxes of a chunk of characters, written by PDFium
+        at = self._boxes.buffer_info()[0]
+        self._slots = [ctypes.c_void_p(at + 16 * k) for k in range(_CHUNK)]  # the address of each character's box in it
         self._box = (ctypes.c_float * 4)()  # an object's left, bottom, right, top
         self._box_at = tuple(ctypes.addressof(self._box) + k * ctypes.sizeof(ctypes.c_float) for k in range(4))
 
     def pages(self) -> Iterator[PageContent]:
         for i in range(self.page_count):
+            if i and i % _REOPEN_EVERY == 0:
+                self._reopen()
             try:
                 page = self._pdf[i]
             except pdfium.PdfiumError:
@@ -167,14 +205,23 @@ class PdfiumSource:
     def close(self) -> None:
         self._pdf.close()
 
+    def _reopen(self) -> None:
+        """The document closed and opened again: PDFium keeps what it parsed of every page read until then."""
+        self._pdf.close()
+        try:
+            self._pdf = pdfium.PdfDocument(self.path)
+        except pdfium.PdfiumError as e:  # the file changed while it was read
+            raise BrokenPdfError(self.path, str(e).splitlines()[0].rstrip(".")) from e
+
     # -- internals -------------------------------------------------------
 
     def _read(self, page: pdfium.PdfPage, number: int) -> PageContent:
         width, height = page.get_size()  # as displayed, /Rotate applied
-        place = _placer(page.get_rotation(), width, height)
+        rotation = page.get_rotation()
+        place = _placer(rotation, width, height)
         tp = page.get_textpage()
         try:
-            chars = self._chars(tp.raw, place)
+            chars = self._chars(tp.raw, place, None if rotation else height)
         finally:
             tp.close()
         rules: list[Segment] = []
@@ -263,64 +310,98 @@ class PdfiumSource:
             self._clips[first] = hit
         return hit
 
-    def _chars(self, tp: pdfium_c.FPDF_TEXTPAGE, place: _Placer) -> list[Char]:
-        # the fewest calls per character: its code, its loose box and its text object
-        # (style is looked up once per text object); the rest only where needed
-        out: list[Char] = []
+    def _chars(self, tp: pdfium_c.FPDF_TEXTPAGE, place: _Placer, upright_height: float | None) -> list[Char]:
+        # Each character costs three PDFium calls (its code, its loose box, its text object), made
+        # in bulk with untyped arguments; style is looked up once per text object, the rest only
+        # where needed.  ``upright_height``: the page's height when it is not turned (boxes are
+        # then placed inline, not through ``place``).
         self.invisible = 0
         self._fonts.clear()  # text-object handles are only unique within a page
         self._faces.clear()  # and font handles may not outlive it
-        fonts, texts = self._fonts, self._texts
+        fonts, texts, share = self._fonts, self._texts, self._coords.setdefault
         handle = _handle(tp)
-        rect = pdfium_c.FS_RECTF()
-        at = ctypes.addressof(rect)
-        for i in range(_COUNT_CHARS(handle)):
-            code = _UNICODE(handle, i)
-            if code in (0x0D, 0x0A, 0xFFFE) or (code == 0x20 and _IS_GENERATED(handle, i) == 1):
-                continue
-            if not _LOOSE_BOX(handle, i, at):
-                continue
-            obj = _TEXT_OBJECT(handle, i) or 0
-            size, weight, kind = fonts.get(obj) or self._style(tp, handle, i, obj)
-            if kind:
-                if kind == _SLANTED:
+        n = _COUNT_CHARS(handle)
+        if n <= 0:
+            return []
+        h = ctypes.c_void_p(handle)
+        out: list[Char] = []
+        append, new = out.append, tuple.__new__
+        slots = self._slots
+        for start in range(0, n, _CHUNK):  # a page of a million characters needs no more buffers than one of a thousand
+            k = min(_CHUNK, n - start)
+            indices = _indices(start, k)
+            codes = list(map(_CODE, repeat(h, k), indices))
+            found = list(map(_BOX, repeat(h, k), indices, slots))
+            objs = list(map(_OBJECT, repeat(h, k), indices))
+            boxes = iter(self._boxes[: 4 * k].tolist())  # left, top, right, bottom of each character, in user space
+            for i, code, ok, obj, left, top, right, bottom in zip(indices, codes, found, objs, boxes, boxes, boxes, boxes, strict=True):
+                if not ok or code in _SKIP or (code == 0x20 and _GENERATED(h, i) == 1):
                     continue
-                self.invisible += code != 0x20
-            top, bottom = rect.top, rect.bottom
-            # (upright text only: Latin set sideways in a vertical column keeps PDFium's box, its advance runs down)
-            if not 0.75 * size <= top - bottom <= 1.5 * size and abs(math.sin(pdfium_c.FPDFText_GetCharAngle(tp, i))) < 0.5:
-                # PDFium fell back to the glyph outline (the font has no usable
-                # ascent/descent): a thin 一 would be 1 pt tall.  Use the
-                # line box every CJK font has, from the baseline.
-                pdfium_c.FPDFText_GetCharOrigin(tp, i, self._ox, self._oy)
-                top, bottom = self._oy.value + _ASCENT * size, self._oy.value - _DESCENT * size
-            x0, y0, x1, y1 = place(rect.left, bottom, rect.right, top)
-            if 0xF020 <= code <= 0xF0FF:  # a symbol font's bullet (Symbol's U+F0B7 is •): rare, so looked up here
-                pdfium_c.FPDFText_GetFontInfo(tp, i, self._buf, 256, ctypes.byref(self._flags))
-                code = ord(symbol_glyph(code, self._buf.value.decode("latin-1", "replace")) or chr(code))
-            text = texts.get(code)
-            if text is None:  # one string per character of the document, not per occurrence (a CJK str is 76 bytes)
-                text = texts[code] = chr(code)
-            out.append(Char(text, x0, y0, x1, y1, size, weight, i))
+                style = fonts.get(obj)
+                if style is None:
+                    style = self._style(tp, h, i, obj)
+                size, kind = style[0], style[2]
+                if kind:
+                    if kind == _SLANTED:
+                        continue
+                    self.invisible += code != 0x20
+                # (upright text only: Latin set sideways in a vertical column keeps PDFium's box, its advance runs down)
+                if not 0.75 * size <= top - bottom <= 1.5 * size and abs(math.sin(pdfium_c.FPDFText_GetCharAngle(tp, i))) < 0.5:
+                    # PDFium fell back to the glyph outline (the font has no usable
+                    # ascent/descent): a thin 一 would be 1 pt tall.  Use the
+                    # line box every CJK font has, from the baseline.
+                    pdfium_c.FPDFText_GetCharOrigin(tp, i, self._ox, self._oy)
+                    top, bottom = self._oy.value + _ASCENT * size, self._oy.value - _DESCENT * size
+                if 0xF020 <= code <= 0xF0FF:  # a symbol font's bullet (Symbol's U+F0B7 is •): rare, so looked up here
+                    pdfium_c.FPDFText_GetFontInfo(tp, i, self._buf, 256, ctypes.byref(self._flags))
+                    code = ord(symbol_glyph(code, self._buf.value.decode("latin-1", "replace")) or chr(code))
+                text = texts.get(code)
+                if text is None:  # one string per character of the document, not per occurrence (a CJK str is 76 bytes)
+                    text = texts[code] = chr(code)
+                if upright_height is None:
+                    x0, y0, x1, y1 = place(left, bottom, right, top)
+                else:
+                    x0, y0, x1, y1 = left, upright_height - top, right, upright_height - bottom
+                # a coordinate seen before shares its float (32 bytes each; a line's characters share
+                # top and bottom, and lines sit at the same heights page after page); not zero, which
+                # would fold -0.0 into 0.0
+                append(
+                    new(
+                        Char,
+                        (
+                            text,
+                            share(x0, x0) if x0 else x0,
+                            share(y0, y0) if y0 else y0,
+                            share(x1, x1) if x1 else x1,
+                            share(y1, y1) if y1 else y1,
+                            size,
+                            style[1],
+                            i,
+                        ),
+                    )
+                )
+        if len(self._coords) > _MAX_SHARED:
+            self._coords.clear()
         return out
 
-    def _style(self, tp: pdfium_c.FPDF_TEXTPAGE, handle: int, i: int, obj: int) -> tuple[float, int, int]:
+    def _style(self, tp: pdfium_c.FPDF_TEXTPAGE, h: ctypes.c_void_p, i: int, obj: int | None) -> tuple[float, int, int]:
         """Rendered size, weight class and kind of character ``i`` of text object ``obj``, remembered for the object."""
-        font = _TEXT_FONT(obj) if obj else None
+        o = ctypes.c_void_p(obj)
+        font = _TEXT_FONT(o) if obj else None
         face = self._faces.get(font) if font else None
         if face is None:
             face = self._face(tp, i)
             if font:
                 self._faces[font] = face
         # Word prints "bold" Mincho (a face without a bold weight) by stroking the outlines
-        mode = _RENDER_MODE(obj)
+        mode = _RENDER_MODE(o)
         weight = BOLD if mode in _STROKED else face
         # the size a reader sees: the font size scaled by the text matrix and the CTM
         m = self._matrix
-        _MATRIX(handle, i, self._matrix_at)
+        _MATRIX(h, i, self._matrix_at)
         scale = math.hypot(m.c, m.d) or 1.0
         kind = _SLANTED if slanted(m.a, m.b) else _INVISIBLE if mode in _HIDDEN else _PRINTED
-        hit = (round(_FONT_SIZE(handle, i) * scale, 2), weight, kind)
+        hit = (round(_FONT_SIZE(h, i) * scale, 2), weight, kind)
         self._fonts[obj] = hit
         return hit
 
