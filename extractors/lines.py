@@ -7,8 +7,10 @@ gap between two Latin letters or digits — never between Japanese characters.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from .numbering import BULLETS
 from .page import Char
@@ -48,45 +50,45 @@ def _is_ascii_word(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch in "%.,)")
 
 
-def make_line(chars: Sequence[Char], page: int) -> Line:
-    """One line from characters already in reading order."""
+# two characters, side by side, that may be Latin words printed without a space between them
+_ASCII_PAIR = re.compile(r"[A-Za-z0-9%.,)]{2}")
+_TEXT, _X0, _TOP, _X1, _BOTTOM, _SIZE, _WEIGHT = (itemgetter(k) for k in range(7))
+
+
+def _line_text(chars: Sequence[Char], texts: list[str]) -> str:
+    """The characters' texts joined, a space where two Latin words sit a word gap apart, spaces collapsed."""
+    joined = "".join(texts)
+    if _ASCII_PAIR.search(joined) is None:  # most lines: no two Latin letters or digits touch
+        return " ".join(joined.split())
     parts: list[str] = []
-    visible: list[Char] = []
     prev: Char | None = None
     for c in chars:
-        if not c.text.isspace():
-            if prev is not None and not prev.text.isspace():
-                gap = c.x0 - prev.x1
-                if gap > _WORD_GAP * max(c.size, 1.0) and _is_ascii_word(prev.text[-1]) and _is_ascii_word(c.text[0]):
-                    parts.append(" ")
-            visible.append(c)
+        if not c.text.isspace() and prev is not None and not prev.text.isspace():
+            gap = c.x0 - prev.x1
+            if gap > _WORD_GAP * max(c.size, 1.0) and _is_ascii_word(prev.text[-1]) and _is_ascii_word(c.text[0]):
+                parts.append(" ")
         parts.append(c.text)
         prev = c
-    text = " ".join("".join(parts).split())
-    visible = visible or list(chars)
-    sizes = sorted(c.size for c in visible)
+    return " ".join("".join(parts).split())
+
+
+def make_line(chars: Sequence[Char], page: int) -> Line:
+    """One line from characters already in reading order."""
+    texts = list(map(_TEXT, chars))
+    visible = [c for c, t in zip(chars, texts, strict=True) if not t.isspace()] or list(chars)
+    sizes = sorted(map(_SIZE, visible))
     half = len(sizes) // 2
-    weights: dict[int, int] = {}
-    x0, top, x1, bottom = visible[0].x0, visible[0].top, visible[0].x1, visible[0].bottom
-    for c in visible:  # min() and max() of the boxes, without a call per character
-        weights[c.weight] = weights.get(c.weight, 0) + 1
-        if c.x0 < x0:
-            x0 = c.x0
-        if c.top < top:
-            top = c.top
-        if c.x1 > x1:
-            x1 = c.x1
-        if c.bottom > bottom:
-            bottom = c.bottom
+    weights = list(map(_WEIGHT, visible))
+    counts = {w: weights.count(w) for w in set(weights)}
     return Line(
         chars=tuple(chars),
-        text=text,
-        x0=x0,
-        top=top,
-        x1=x1,
-        bottom=bottom,
+        text=_line_text(chars, texts),
+        x0=min(map(_X0, visible)),
+        top=min(map(_TOP, visible)),
+        x1=max(map(_X1, visible)),
+        bottom=max(map(_BOTTOM, visible)),
         size=sizes[half] if len(sizes) % 2 else (sizes[half - 1] + sizes[half]) / 2,  # the median
-        weight=max(weights, key=lambda w: (weights[w], w)),
+        weight=max(counts, key=lambda w: (counts[w], w)),
         page=page,
     )
 
@@ -126,11 +128,13 @@ def group_lines(chars: Iterable[Char], page: int, *, gap_split: float = 3.0) -> 
     horizontal gap wider than ``gap_split`` × the font size splits it (a
     page number or a table cell beside the text is a line of its own).
     """
+    chars = chars if isinstance(chars, list | tuple) else list(chars)
+    mids = [(c.top + c.bottom) / 2 for c in chars]
     rows: list[list[Char]] = []
     row: list[Char] = []
     lo = hi = 0.0  # the band of the last row
-    for c in sorted(chars, key=lambda c: (c.top + c.bottom) / 2):
-        mid = (c.top + c.bottom) / 2
+    for k in sorted(range(len(chars)), key=mids.__getitem__):
+        c, mid = chars[k], mids[k]
         if row and lo <= mid <= hi:
             row.append(c)
             continue
@@ -140,14 +144,17 @@ def group_lines(chars: Iterable[Char], page: int, *, gap_split: float = 3.0) -> 
         lo, hi = mid - 0.35 * h, mid + 0.35 * h
     lines: list[Line] = []
     for row in _attach_bullets(rows):
-        row.sort(key=lambda c: c.x0)
+        row.sort(key=_X0)
         run: list[Char] = []
+        prev: Char | None = None
         for c in row:
-            if run and c.x0 - run[-1].x1 > gap_split * max(c.size, run[-1].size, 1.0):
+            # (the first test spares most characters the max(): the limit is at least gap_split)
+            if prev is not None and (gap := c.x0 - prev.x1) > gap_split and gap > gap_split * max(c.size, prev.size, 1.0):
                 if any(not x.text.isspace() for x in run):
                     lines.append(make_line(run, page))
                 run = []
             run.append(c)
+            prev = c
         if any(not x.text.isspace() for x in run):
             lines.append(make_line(run, page))
     return lines
