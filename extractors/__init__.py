@@ -21,14 +21,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.exceptions import BrokenPdfError, TooComplexError
-from pipeline.model import ExtractResult
-from pipeline.names import display_name
 
 from .config import ExtractConfig
-from .guard import check_content_limits, check_regular_file
+
+if TYPE_CHECKING:
+    from pipeline.model import ExtractResult
 
 __all__ = ["ExtractConfig", "check_pdf", "extract_pdf", "render_page_png"]
 
@@ -68,7 +68,11 @@ def extract_pdf(
     file and the reason when the PDF cannot be read.
     """
     # the stages are imported here, not above: a CLI that only parses its options need not load them
+    from pipeline.model import ExtractResult
+    from pipeline.names import display_name
+
     from .detect import detect_layout
+    from .guard import check_content_limits, check_regular_file
     from .layouts import read_layout
     from .pagecheck import mark_blocks, read_pages_checked, warnings_for
     from .sources import open_source

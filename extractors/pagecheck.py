@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from pipeline.exceptions import (
     GarbledTextError,
@@ -26,10 +27,12 @@ from pipeline.model import Block, Document, PageReport
 
 from .config import ExtractConfig
 from .glyphs import fold_chars
-from .ocr import OcrPage, OcrReader
 from .page import PageContent
 from .textlayer import drop_unreadable, join_ocr_words, judge_page
 from .vertical import to_horizontal, turn_back
+
+if TYPE_CHECKING:
+    from .ocr import OcrPage  # OCR (and numpy) are loaded only for a page that needs them
 
 _ERRORS: dict[str, type[PlandiffError]] = {
     "garbled": GarbledTextError,
@@ -98,6 +101,8 @@ def _read_by_ocr(path: str, wanted: list[int], config: ExtractConfig, *, layers:
     """Pages ``wanted`` read by OCR; without Tesseract, OCR layers (``layers``) are read as they are instead."""
     if not wanted:
         return {}
+    from .ocr import OcrReader
+
     try:
         reader = OcrReader(path, dpi=config.ocr_dpi, lang=config.ocr_lang)
     except OcrUnavailableError:

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import os
-import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -19,8 +16,6 @@ from extractors import ExtractConfig
 from extractors.guard import check_regular_file
 from reports import formats
 from reports.formats import Format, Subject
-from reports.safetext import invisible_count, not_xml_count
-from reports.view import ReportConfig
 
 from .exceptions import ConfigError, InputFormatError, MissingFileError, OnePlanError, SideBySideInputError, UnreadableFileError
 from .i18n import N_, _
@@ -34,6 +29,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from reports.frames import TableKind
+    from reports.view import ReportConfig
 
 log = logging.getLogger("plandiff")
 
@@ -214,6 +210,9 @@ def _extract_pair(
     be at work.  Should the child fail for any reason, the old side is read
     again here, so an error reads exactly as it would without the child.
     """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     paths = [Path(old), Path(new)]
     if not _worth_a_process(paths):
         return extract(old, config=config, progress=progress), extract(new, config=config, progress=progress)
@@ -230,6 +229,9 @@ def _extract_pair(
 
 
 def _worth_a_process(paths: Sequence[Path]) -> bool:
+    import multiprocessing
+    import threading
+
     if "fork" not in multiprocessing.get_all_start_methods() or len(os.sched_getaffinity(0)) < 2:
         return False
     if threading.active_count() > 1:
@@ -315,6 +317,8 @@ def replaced_characters(comparison: Comparison, fmt: str) -> int:
     docx, redline and xlsx replace what XML cannot hold by U+FFFD; html
     writes bidi controls and zero-width characters out as ``[U+202E]``.
     """
+    from reports.safetext import invisible_count, not_xml_count
+
     docs = (comparison.old, comparison.new)
     if fmt in ("docx", "redline", "xlsx"):
         return not_xml_count(docs)

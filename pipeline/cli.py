@@ -6,20 +6,22 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from diffing import AlignConfig
-from extractors import ExtractConfig
+from extractors.config import ExtractConfig
 from reports import formats
-from reports.formats import Format, Subject
-from reports.view import ReportConfig
 
-from . import __version__, api, nway
-from .batch import BatchConfig, run_batch
+from . import __version__
 from .exceptions import ConfigError, PlandiffError
 from .i18n import N_, _
 from .logs import route_library_logs
-from .output import utf8
+
+if TYPE_CHECKING:
+    from reports.formats import Format, Subject
+
+# The library (pipeline.api, nway, batch, the report views) is imported by the
+# commands that use it: `plandiff --version` and a one-page `extract` need not load it.
 
 log = logging.getLogger("plandiff")
 
@@ -39,6 +41,8 @@ def _align(args: argparse.Namespace) -> AlignConfig:
 
 def _check_outputs(args: argparse.Namespace, subject: Subject) -> None:
     """Refuse a bad format or destination before the work."""
+    from . import api
+
     if args.output:
         api.check_outputs(subject, args.output, args.format)
     else:
@@ -53,6 +57,8 @@ def _emit(
 ) -> None:
     """Write every -o file (format from its extension unless --format), or stdout."""
     if not args.output:
+        from .output import utf8
+
         data = render(formats.for_stdout(subject, args.format, terminal=sys.stdout.isatty()))
         sys.stdout.flush()
         sys.stdout.buffer.write(data if isinstance(data, bytes) else utf8(data))
@@ -78,6 +84,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
       plandiff extract plan.pdf --format md
       plandiff extract plan.pdf -o plan.json
     """
+    from . import api
+
     config = _extract_config(args)
     _check_outputs(args, "extract")
     result = api.extract(args.file, config=config, progress=_progress(args))
@@ -102,6 +110,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     """
     if len(args.files) > 2:
         raise ConfigError("files", " ".join(args.files), N_("compare takes OLD NEW, or one side-by-side PDF"))
+    from reports.view import ReportConfig
+
+    from . import api
+
     old, new = (None, args.files[0]) if len(args.files) == 1 else (args.files[0], args.files[1])
     config = _align(args)
     extract_config = _extract_config(args)
@@ -141,6 +153,10 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     example:
       plandiff matrix hq.pdf miyagi.pdf akita.pdf -o matrix.xlsx -o matrix.html -o matrix.json
     """
+    from reports.view import ReportConfig
+
+    from . import nway
+
     config, extract_config = _align(args), _extract_config(args)
     report = ReportConfig(timestamp=not args.no_timestamp)
     _check_outputs(args, "matrix")
@@ -166,6 +182,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     example:
       plandiff history r5.pdf r6.pdf r7.pdf -o history.xlsx -o history.html -o history.json
     """
+    from . import nway
+
     config, extract_config = _align(args), _extract_config(args)
     _check_outputs(args, "history")
     h = nway.history(args.plans, config=config, extract_config=extract_config, jobs=args.jobs)
@@ -192,6 +210,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
       plandiff batch archive/ -o converted/ --compare
       plandiff batch archive/ -o converted/ --scheduler tcp://10.0.0.5:8786
     """
+    from .batch import BatchConfig, run_batch
+
     if args.report_format and not args.compare:
         raise ConfigError("report_format", ",".join(args.report_format), N_("only applies with --compare; add --compare"))
     config = BatchConfig(

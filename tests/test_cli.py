@@ -150,7 +150,10 @@ def test_comparing_a_plan_with_itself_or_the_years_swapped_warns_in_one_line():
 
 
 def test_importing_the_cli_loads_no_report_diffing_or_pdf_library_and_version_is_fast():
-    heavy = ('pandas', 'openpyxl', 'docx', 'jinja2', 'numpy', 'rapidfuzz', 'pypdfium2')
+    heavy = (
+        *("pandas", "openpyxl", "docx", "jinja2", "numpy", "rapidfuzz", "pypdfium2", "pdfminer", "sudachipy"),
+        *("pipeline.api", "pipeline.batch", "pipeline.nway", "pipeline.model", "reports.view", "multiprocessing"),
+    )
     code = f"import sys, pipeline.cli; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert p.stdout.strip() == "[]"
@@ -159,3 +162,14 @@ def test_importing_the_cli_loads_no_report_diffing_or_pdf_library_and_version_is
     t0 = time.perf_counter()
     assert plandiff("--version").returncode == 0
     assert time.perf_counter() - t0 < 3
+
+
+def test_extracting_a_plan_with_a_sound_text_layer_loads_no_ocr_diffing_or_report_library():
+    heavy = ("numpy", "PIL", "pytesseract", "pandas", "openpyxl", "docx", "jinja2", "rapidfuzz", "sudachipy", "multiprocessing")
+    code = (
+        f"import sys; from pipeline.cli import main; main(['extract', '-q', {R7!r}, '--format', 'md']); "
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert p.stdout.strip().splitlines()[-1] == "[]"
+    assert "基本業務の確実な遂行" in p.stdout
