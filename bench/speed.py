@@ -15,7 +15,10 @@ process.  --big N builds an N-page PDF from a corpus plan's pages and reports
 ``plandiff extract``'s time and peak RSS (0 skips).
 The text-layer verdict (every page judged, shared glyphs folded, unreadable
 characters dropped) is timed on its own and shown as a share of the whole
-extraction (target: under 5 %).
+extraction (target: under 5 %).  "Where extraction time goes" splits one
+extraction into its stages (PDFium's pages read into characters and rules,
+the guard's walk of the content, the verdicts, the layout passes), each as
+ms a page next to the two floors.
 Default input: every PDF of ../shared/corpus/pdf.
 """
 
@@ -178,6 +181,53 @@ def bench_verdict(pdfs: list[Path], runs: int) -> None:
     print(f"\ntext-layer verdict: {judged * 1000:.0f} ms of {whole * 1000:.0f} ms extraction = {judged / whole:.1%} (target < 5 %)")
 
 
+def bench_stages(pdfs: list[Path], runs: int) -> None:
+    """Where extraction time goes: each stage's ms a page, medians of interleaved runs, against the floors."""
+    from extractors.detect import detect_layout
+    from extractors.guard import check_content_limits
+    from extractors.layouts import read_layout
+    from extractors.pagecheck import read_pages_checked
+    from extractors.sources import open_source
+
+    config = ExtractConfig()
+
+    def read(pdf: Path) -> list:  # type: ignore[type-arg]
+        src = open_source(pdf)
+        try:
+            return list(src.pages())
+        finally:
+            src.close()
+
+    def layout(pdf: Path, pages: list) -> None:  # type: ignore[type-arg]
+        checked = read_pages_checked(str(pdf), pages, config)
+        read_layout(detect_layout(checked.pages), checked.pages, config)
+
+    names = ["PDFium pages (chars, rules)", "guard (content walk)", "verdicts + layout passes", "whole extraction"]
+    names += ["floor: textpage", "floor: chars+boxes"]
+    total = dict.fromkeys(names, 0.0)
+    pages_all = 0
+    for pdf in pdfs:
+        pages = read(pdf)
+        pages_all += len(pages)
+        calls: list[tuple[Callable[..., object], tuple[object, ...]]] = [
+            (read, (pdf,)),
+            (check_content_limits, (pdf, config)),
+            (layout, (pdf, pages)),
+            (extract_pdf, (pdf,)),
+            (floor_textpage, (pdf,)),
+            (floor_chars, (pdf,)),
+        ]
+        times: dict[str, list[float]] = {n: [] for n in names}
+        for _ in range(runs):
+            for n, (fn, args) in zip(names, calls, strict=True):
+                times[n].append(timed(fn, *args))
+        for n in names:
+            total[n] += statistics.median(times[n])
+    print(f"\nwhere extraction time goes ({pages_all} pages, sum of medians of {runs} runs)")
+    for n in names:
+        print(f"  {n:30} {total[n] * 1000 / pages_all:6.2f} ms a page  ({total[n] / total['whole extraction']:5.1%} of the whole)")
+
+
 def bench_compare(runs: int) -> None:
     """Comparison alone (extraction excluded) of two ~60-page plans."""
     from diffing import compare_documents
@@ -238,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     bench_extract(pdfs, args.runs, args.plumber)
     bench_processes(args.runs)
     bench_verdict(pdfs, args.runs)
+    bench_stages(pdfs, args.runs)
     bench_compare(args.runs)
     if args.big:
         bench_big(args.big)
