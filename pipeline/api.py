@@ -131,6 +131,12 @@ def _warn_if_suspicious(old: str | Path, new: str | Path, a: ExtractResult, b: E
         )
 
 
+def log_warnings(path: str | Path, warnings: Sequence[str]) -> None:
+    """One warning line a run of pages not read as printed (scanned, garbled, vertical), naming the file."""
+    for w in warnings:
+        log.warning("%s: %s", path, w)
+
+
 def plan_info(result: ExtractResult) -> PlanInfo:
     """File, column label, office and fiscal year of an extraction's first document, read from its own text."""
     who = identify(result)
@@ -180,10 +186,13 @@ def compare(
     t0 = time.perf_counter()
     if old is None:
         both = extract(new, config=extract_config, progress=progress)
+        log_warnings(new, both.warnings)
         comparison = compare_sidebyside(both, new_side, name=new, config=config, kind=kind)
     else:
         load = Tokenizer(mode=(config or AlignConfig()).mode).load
         a, b = _extract_pair(old, new, config=extract_config, progress=progress, meanwhile=load)
+        log_warnings(old, a.warnings)
+        log_warnings(new, b.warnings)
         old_doc, new_doc = _column(a, old, side), _column(b, new, side)
         _warn_if_suspicious(old, new, a, b, old_doc, new_doc)
         comparison = _compare_documents(a, b, old_doc, new_doc, config=config, kind=kind)

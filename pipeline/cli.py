@@ -89,8 +89,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     config = _extract_config(args)
     _check_outputs(args, "extract")
     result = api.extract(args.file, config=config, progress=_progress(args))
-    for w in result.warnings:
-        log.warning("%s: %s", args.file, w)
+    api.log_warnings(args.file, result.warnings)
     _emit(args, "extract", lambda f: f.render(result), lambda outs, fmt: api.write_extract(result, outs, fmt))
     return 0
 

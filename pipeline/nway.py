@@ -21,7 +21,7 @@ from extractors import ExtractConfig
 from reports import formats
 from reports.view import ReportConfig
 
-from .api import compare_plans, extract, plan_info, write_compare
+from .api import compare_plans, extract, log_warnings, plan_info, write_compare
 from .exceptions import DuplicateYearError, NoYearError
 from .model import Comparison, ExtractResult, History, Matrix, PlanInfo
 from .output import write_atomic
@@ -50,9 +50,9 @@ class _BranchTask:
     extract: ExtractConfig | None
 
 
-def _compare_branch(task: _BranchTask) -> tuple[PlanInfo, Comparison]:
+def _compare_branch(task: _BranchTask) -> tuple[PlanInfo, Comparison, tuple[str, ...]]:
     branch = extract(task.path, config=task.extract)
-    return plan_info(branch), compare_plans(task.hq, branch, config=task.config, kind="branch")
+    return plan_info(branch), compare_plans(task.hq, branch, config=task.config, kind="branch"), branch.warnings
 
 
 def _labelled(infos: Sequence[PlanInfo]) -> list[PlanInfo]:
@@ -79,9 +79,12 @@ def matrix(
     ('サンプル支部', True)
     """
     head = extract(hq, config=extract_config)
+    log_warnings(hq, head.warnings)
     done = parallel_map(_compare_branch, [_BranchTask(head, str(b), config, extract_config) for b in branches], jobs)
-    infos = _labelled([info for info, _ in done])
-    comparisons = tuple(c for _, c in done)
+    for b, (_, _, warnings) in zip(branches, done, strict=True):
+        log_warnings(b, warnings)  # read in a worker: told here, where the log is
+    infos = _labelled([info for info, _, _ in done])
+    comparisons = tuple(c for _, c, _ in done)
     from diffing.matrix import build_matrix
 
     return build_matrix(replace(plan_info(head), label="本部"), infos, comparisons), comparisons
@@ -114,6 +117,7 @@ def history(
     read = parallel_map(_extract_plan, [_ExtractTask(str(p), extract_config) for p in plans], jobs)
     by_year: dict[int, tuple[str | Path, PlanInfo, ExtractResult]] = {}
     for path, (info, result) in zip(plans, read, strict=True):
+        log_warnings(path, result.warnings)
         if not info.year:
             raise NoYearError(path)
         year = reiwa_years(info.year)[0]

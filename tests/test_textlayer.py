@@ -13,7 +13,7 @@ import re
 import shutil
 
 import pytest
-from conftest import DATA
+from conftest import DATA, SAMPLES
 
 from extractors import ExtractConfig
 from extractors.glyphs import UCD_FILE, read_equivalents
@@ -191,3 +191,16 @@ def test_bullets_set_in_symbol_fonts_are_bullets_not_garbage(source):
         ("bullet", "▪", "窓口を案内する。"),
     ]
     assert not result.warnings
+
+
+def test_compare_and_matrix_tell_which_pages_of_which_file_were_not_read(tmp_path, capsys):
+    garbled = TL / "garbled-page2.pdf"
+    hq = SAMPLES / "sample-hq-r7.plan.pdf"
+    assert cli.main(["compare", str(hq), str(garbled), "--ocr", "off", "-o", str(tmp_path / "c.json")]) == 0
+    assert f"{garbled}: page 2: garbled text layer" in capsys.readouterr().err
+    # a branch is read in a worker process: its warning still reaches the log, naming the branch
+    out = tmp_path / "m.json"
+    branches = [str(garbled), str(SAMPLES / "sample-r7.plan.pdf")]
+    assert cli.main(["matrix", str(hq), *branches, "--ocr", "off", "--jobs", "2", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert err.count(f"{garbled}: page 2: garbled text layer") == 1
