@@ -60,11 +60,15 @@ def writing_mode(chars: Sequence[Char], *, mixed_share: float = 0.1, samples: in
     ``mixed_share`` of the steps and the vertical one at least a third (a
     horizontal page with a few stacked table labels is still horizontal).
     """
-    visible = [c for c in chars if not c.text.isspace()]
-    stride = max(1, len(visible) // samples)
+    # sampled from the characters as they come (no list of the visible ones first: every page is judged)
+    stride = max(1, len(chars) // samples)
     counts = [0, 0, 0]
-    for i in range(0, len(visible) - 1, stride):
-        counts[_step(visible[i], visible[i + 1])] += 1
+    for i in range(0, len(chars) - 1, stride):
+        j = i + 1
+        while j < len(chars) and chars[j].text.isspace():
+            j += 1
+        if j < len(chars) and not chars[i].text.isspace():
+            counts[_step(chars[i], chars[j])] += 1
     h, v = counts[_H], counts[_V]
     if v <= h or v < 4:
         return "mixed" if h and v > max(h / 2, 20) else "horizontal"
