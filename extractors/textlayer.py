@@ -7,9 +7,11 @@ turned into symbols (™—›); pdfminer spells the same thing ``(cid:NNN)``.
 A Unicode map that names the wrong characters (Ghostscript re-distilling a
 browser's CID fonts: 「令和Ā年度」「全国~支部|」) shows in the geometry: a
 Latin letter, digit or ASCII sign printed with a glyph a full em wide.
-Each page gets a verdict — ``ok``, ``garbled``, ``no_text`` (images only) or
-``vertical`` (see :mod:`extractors.vertical`) — and a reason; characters no
-reader can use are dropped from the pages that are kept.
+Each page gets a verdict — ``ok``, ``garbled``, ``no_text`` (images only, or
+text printed as shapes), ``ocr_layer`` (a scan under another program's
+invisible OCR text) or ``vertical`` (see :mod:`extractors.vertical`) — and a
+reason; characters no reader can see or use are dropped from the pages that
+are kept.
 """
 
 from __future__ import annotations
