@@ -121,6 +121,35 @@ def _attach_bullets(rows: list[list[Char]]) -> list[list[Char]]:
     return [r for r in out if r]
 
 
+def _attach_raised(rows: list[list[Char]]) -> list[list[Char]]:
+    """A superscript or subscript (※１ set small and raised after a word) joins the line it is set in.
+
+    Sorted by their centres, its small characters come before the line's and
+    open a band of their own.  A row whose characters are all under 0.8 ×
+    the size of the row beside it (in centre order), whose centre is within
+    half that row's height of its centre, and which lies within its run
+    across the page, is merged into it.
+    """
+    out = [r for r in rows]
+    for i, row in enumerate(rows):
+        size = max(c.size for c in row)
+        for j in (i - 1, i + 1):
+            other = out[j] if 0 <= j < len(out) else []
+            if not other or other is row:
+                continue
+            big = max(c.size for c in other)
+            if size >= 0.8 * big:
+                continue
+            mid = (min(c.top for c in row) + max(c.bottom for c in row)) / 2
+            top, bottom = min(c.top for c in other), max(c.bottom for c in other)
+            within = min(map(_X0, other)) - big <= row[0].x0 <= max(c.x1 for c in other) + big
+            if within and abs(mid - (top + bottom) / 2) <= 0.5 * (bottom - top):
+                out[j] = [*other, *row]
+                out[i] = []
+                break
+    return [r for r in out if r]
+
+
 def group_lines(chars: Iterable[Char], page: int, *, gap_split: float = 3.0) -> list[Line]:
     """Cluster characters into lines (top to bottom, left to right).
 
@@ -143,7 +172,7 @@ def group_lines(chars: Iterable[Char], page: int, *, gap_split: float = 3.0) -> 
         rows.append(row)
         lo, hi = mid - 0.35 * h, mid + 0.35 * h
     lines: list[Line] = []
-    for row in _attach_bullets(rows):
+    for row in _attach_bullets(_attach_raised(rows)):
         row.sort(key=_X0)
         run: list[Char] = []
         prev: Char | None = None

@@ -482,3 +482,22 @@ def test_a_label_box_against_its_content_box_is_no_field_table():
     assert r.layout == "slides"
     headings = [b.text for b in r.documents[0].blocks if b.kind == "heading"]
     assert headings[:3] == ["サービス水準の向上", "令和７年度KPI", "今年度の取組み状況"]
+
+
+@pytest.mark.parametrize("source", ["pdfium", "pdfplumber"])
+def test_a_note_mark_set_small_and_raised_stays_in_its_line(tmp_path, source):
+    # Word's superscript: 「…向上させる※１とともに…」 with ※１ at 6 pt, 4 pt above the baseline
+    path = tmp_path / "superscript.pdf"
+    c = Canvas(str(path), pagesize=A4)
+    head, mark, tail = "特定健診の実施率を向上させる", "※１", "とともに、受診勧奨を行う。"
+    x = 72 + pdfmetrics.stringWidth(head, FONT, 10.5)
+    c.setFont(FONT, 10.5)
+    c.drawString(72, 760, head)
+    c.setFont(FONT, 6)
+    c.drawString(x, 764, mark)
+    c.setFont(FONT, 10.5)
+    c.drawString(x + pdfmetrics.stringWidth(mark, FONT, 6), 760, tail)
+    c.drawString(72, 740, "・次の取組を行う。")
+    c.save()
+    blocks = api.extract(path, config=ExtractConfig(source=source)).documents[0].blocks
+    assert [(b.label, b.text) for b in blocks] == [("", head + mark + tail), ("・", "次の取組を行う。")]
