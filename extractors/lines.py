@@ -150,6 +150,31 @@ def _attach_raised(rows: list[list[Char]]) -> list[list[Char]]:
     return [r for r in out if r]
 
 
+_KANA = re.compile("[\u3041-\u30ff]+")
+
+
+def _drop_ruby(rows: list[list[Char]]) -> list[list[Char]]:
+    """Rows of ruby (furigana: small kana set just above the kanji they read) are not text of their own.
+
+    A row of kana only, at most 0.6 × the size of the row under it, sitting
+    on that row's top (within a third of its size) and within its run across
+    the page, is dropped: read, it would be a paragraph of かにゅうしゃ.
+    """
+    out = []
+    for i, row in enumerate(rows):
+        below = rows[i + 1] if i + 1 < len(rows) else None
+        text = "".join(c.text for c in row if not c.text.isspace())
+        if below is not None and _KANA.fullmatch(text):
+            big = max(c.size for c in below)
+            top = min(c.top for c in below)
+            gap = top - max(c.bottom for c in row)
+            within = min(map(_X0, below)) - 0.5 * big <= row[0].x0 and max(c.x1 for c in row) <= max(c.x1 for c in below) + 0.5 * big
+            if max(c.size for c in row) <= 0.6 * big and abs(gap) <= big / 3 and within:
+                continue
+        out.append(row)
+    return out
+
+
 def group_lines(chars: Iterable[Char], page: int, *, gap_split: float = 3.0) -> list[Line]:
     """Cluster characters into lines (top to bottom, left to right).
 
@@ -172,7 +197,7 @@ def group_lines(chars: Iterable[Char], page: int, *, gap_split: float = 3.0) -> 
         rows.append(row)
         lo, hi = mid - 0.35 * h, mid + 0.35 * h
     lines: list[Line] = []
-    for row in _attach_bullets(_attach_raised(rows)):
+    for row in _attach_bullets(_attach_raised(_drop_ruby(rows))):
         row.sort(key=_X0)
         run: list[Char] = []
         prev: Char | None = None

@@ -501,3 +501,20 @@ def test_a_note_mark_set_small_and_raised_stays_in_its_line(tmp_path, source):
     c.save()
     blocks = api.extract(path, config=ExtractConfig(source=source)).documents[0].blocks
     assert [(b.label, b.text) for b in blocks] == [("", head + mark + tail), ("・", "次の取組を行う。")]
+
+
+def test_ruby_set_over_a_word_is_not_a_paragraph(tmp_path):
+    # furigana: かにゅうしゃ at half size sitting on 加入者's line
+    path = tmp_path / "ruby.pdf"
+    c = Canvas(str(path), pagesize=A4)
+    c.setFont(FONT, 10.5)
+    first = "加入者の" + "あ" * (FULL - 4)
+    c.drawString(72, 760, first)
+    c.setFont(FONT, 5.25)
+    c.drawString(72, 770, "かにゅうしゃ")
+    c.setFont(FONT, 10.5)
+    c.drawString(72, 742, "ように行う。")
+    c.drawString(72, 724, "・次の取組を行う。")
+    c.save()
+    blocks = api.extract(path).documents[0].blocks
+    assert [(b.label, b.text) for b in blocks] == [("", first + "ように行う。"), ("・", "次の取組を行う。")]
