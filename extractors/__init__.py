@@ -5,7 +5,7 @@ The stages, each in its own module, data flowing one way:
 - ``sources`` → ``pdfium`` / ``plumber``: the PDF read into pages (``page``:
   characters with line boxes and rendered sizes, ruling segments);
 - ``pagecheck``: each page judged (``textlayer``: ok, garbled, no text,
-  vertical) and read from its text layer (``glyphs``: shared-glyph
+  OCR layer, vertical) and read from its text layer (``glyphs``: shared-glyph
   characters folded; ``vertical``: 縦書き turned to read in order), by OCR
   (``ocr``), or not at all;
 - ``rules`` → ``tables`` / ``frames``: ruling segments joined into lines,

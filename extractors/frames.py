@@ -49,9 +49,6 @@ class FrameRow:
     # they split), or a cell's last line sits against its bottom rule (the row is filled to its end)
     cut: bool = False
 
-    def texts(self) -> tuple[str, ...]:
-        return tuple("".join(ln.text for ln in c.lines) for c in self.cells)
-
 
 def _snap(values: Sequence[float]) -> list[float]:
     out: list[float] = []
@@ -105,8 +102,8 @@ def header_cells(page: PageContent, frame: Frame) -> list[str]:
     """Text of the header row, one string per column."""
     out = []
     for x0, x1 in zip(frame.xs, frame.xs[1:], strict=False):
-        top, bottom = frame.header_top, frame.header_bottom
-        chars = [c for c in page.chars if x0 <= c.anchor[0] <= x1 and top <= c.anchor[1] <= bottom]
+        header = BBox(x0, frame.header_top, x1, frame.header_bottom)
+        chars = [c for c in page.chars if c.inside(header)]
         out.append(" ".join(ln.text for ln in group_lines(chars, page.number)))
     return out
 

@@ -22,10 +22,9 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from operator import itemgetter
 from pathlib import Path
 
-from .page import Char
+from .page import TEXT, Char
 from .radicals import SUPPLEMENT
 
 UCD_FILE = Path("/usr/share/unicode/EquivalentUnifiedIdeograph.txt")
@@ -75,7 +74,7 @@ def symbol_glyph(code: int, font: str) -> str | None:
 
 def fold_chars(chars: tuple[Char, ...]) -> tuple[Char, ...]:
     """The page's characters with shared-glyph characters folded (the same tuple when none is)."""
-    if not FOLDED.search("".join(map(itemgetter(0), chars))):  # the texts, at C speed: every page passes here
+    if not FOLDED.search("".join(map(TEXT, chars))):  # the texts, at C speed: every page passes here
         return chars
     return tuple(c._replace(text="".join(map(fold_glyph, c.text))) if FOLDED.search(c.text) else c for c in chars)
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 
 from .numbering import BULLETS
-from .page import Char
+from .page import BOTTOM, SIZE, TEXT, TOP, WEIGHT, X0, X1, Char
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +51,6 @@ def _is_ascii_word(ch: str) -> bool:
 
 # two characters, side by side, that may be Latin words printed without a space between them
 _ASCII_PAIR = re.compile(r"[A-Za-z0-9%.,)]{2}")
-_TEXT, _X0, _TOP, _X1, _BOTTOM, _SIZE, _WEIGHT = (itemgetter(k) for k in range(7))
 
 
 def _line_text(chars: Sequence[Char], texts: list[str]) -> str:
@@ -74,19 +72,19 @@ def _line_text(chars: Sequence[Char], texts: list[str]) -> str:
 
 def make_line(chars: Sequence[Char], page: int) -> Line:
     """One line from characters already in reading order."""
-    texts = list(map(_TEXT, chars))
+    texts = list(map(TEXT, chars))
     visible = [c for c, t in zip(chars, texts, strict=True) if not t.isspace()] or list(chars)
-    sizes = sorted(map(_SIZE, visible))
+    sizes = sorted(map(SIZE, visible))
     half = len(sizes) // 2
-    weights = list(map(_WEIGHT, visible))
+    weights = list(map(WEIGHT, visible))
     counts = {w: weights.count(w) for w in set(weights)}
     return Line(
         chars=tuple(chars),
         text=_line_text(chars, texts),
-        x0=min(map(_X0, visible)),
-        top=min(map(_TOP, visible)),
-        x1=max(map(_X1, visible)),
-        bottom=max(map(_BOTTOM, visible)),
+        x0=min(map(X0, visible)),
+        top=min(map(TOP, visible)),
+        x1=max(map(X1, visible)),
+        bottom=max(map(BOTTOM, visible)),
         size=sizes[half] if len(sizes) % 2 else (sizes[half - 1] + sizes[half]) / 2,  # the median
         weight=max(counts, key=lambda w: (counts[w], w)),
         page=page,
@@ -135,14 +133,14 @@ def _attach_raised(rows: list[list[Char]]) -> list[list[Char]]:
         size = max(c.size for c in row)
         for j in (i - 1, i + 1):
             other = out[j] if 0 <= j < len(out) else []
-            if not other or other is row:
+            if not other:
                 continue
             big = max(c.size for c in other)
             if size >= 0.8 * big:
                 continue
             mid = (min(c.top for c in row) + max(c.bottom for c in row)) / 2
             top, bottom = min(c.top for c in other), max(c.bottom for c in other)
-            within = min(map(_X0, other)) - big <= row[0].x0 <= max(c.x1 for c in other) + big
+            within = min(map(X0, other)) - big <= row[0].x0 <= max(c.x1 for c in other) + big
             if within and abs(mid - (top + bottom) / 2) <= 0.5 * (bottom - top):
                 out[j] = [*other, *row]
                 out[i] = []
@@ -168,7 +166,7 @@ def _drop_ruby(rows: list[list[Char]]) -> list[list[Char]]:
             big = max(c.size for c in below)
             top = min(c.top for c in below)
             gap = top - max(c.bottom for c in row)
-            within = min(map(_X0, below)) - 0.5 * big <= row[0].x0 and max(c.x1 for c in row) <= max(c.x1 for c in below) + 0.5 * big
+            within = min(map(X0, below)) - 0.5 * big <= row[0].x0 and max(c.x1 for c in row) <= max(c.x1 for c in below) + 0.5 * big
             if max(c.size for c in row) <= 0.6 * big and abs(gap) <= big / 3 and within:
                 continue
         out.append(row)
@@ -198,7 +196,7 @@ def group_lines(chars: Iterable[Char], page: int, *, gap_split: float = 3.0) -> 
         lo, hi = mid - 0.35 * h, mid + 0.35 * h
     lines: list[Line] = []
     for row in _attach_bullets(_attach_raised(_drop_ruby(rows))):
-        row.sort(key=_X0)
+        row.sort(key=X0)
         run: list[Char] = []
         prev: Char | None = None
         for c in row:

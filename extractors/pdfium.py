@@ -353,8 +353,7 @@ class PdfiumSource:
                     pdfium_c.FPDFText_GetCharOrigin(tp, i, self._ox, self._oy)
                     top, bottom = self._oy.value + _ASCENT * size, self._oy.value - _DESCENT * size
                 if 0xF020 <= code <= 0xF0FF:  # a symbol font's bullet (Symbol's U+F0B7 is •): rare, so looked up here
-                    pdfium_c.FPDFText_GetFontInfo(tp, i, self._buf, 256, ctypes.byref(self._flags))
-                    code = ord(symbol_glyph(code, self._buf.value.decode("latin-1", "replace")) or chr(code))
+                    code = ord(symbol_glyph(code, self._font_name(tp, i)) or chr(code))
                 text = texts.get(code)
                 if text is None:  # one string per character of the document, not per occurrence (a CJK str is 76 bytes)
                     text = texts[code] = chr(code)
@@ -405,10 +404,14 @@ class PdfiumSource:
         self._fonts[obj] = hit
         return hit
 
+    def _font_name(self, tp: pdfium_c.FPDF_TEXTPAGE, i: int) -> str:
+        """The name of character ``i``'s font; its flags are left in ``self._flags``."""
+        pdfium_c.FPDFText_GetFontInfo(tp, i, self._buf, 256, ctypes.byref(self._flags))
+        return self._buf.value.decode("latin-1", "replace")
+
     def _face(self, tp: pdfium_c.FPDF_TEXTPAGE, i: int) -> int:
         """The weight class of character ``i``'s font, from its name, weight and flags."""
-        pdfium_c.FPDFText_GetFontInfo(tp, i, self._buf, 256, ctypes.byref(self._flags))
-        name = self._buf.value.decode("latin-1", "replace")
+        name = self._font_name(tp, i)
         return font_weight(
             name,
             bold=not name  # a Type3 font: glyphs drawn as paths, how browsers print a synthetic bold

@@ -108,7 +108,7 @@ def tables_and_lines(rules: Sequence[Segment], chars: Sequence[Char], page: int)
     boxes = [t.bbox for t in tables]
     if not boxes:
         return tables, group_lines(chars, page)
-    free = [c for c in chars if not any(b.x0 <= c.anchor[0] <= b.x1 and b.top <= c.anchor[1] <= b.bottom for b in boxes)]
+    free = [c for c in chars if not any(c.inside(b) for b in boxes)]
     return tables, group_lines(free, page)
 
 

@@ -19,11 +19,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from itertools import compress
-from operator import itemgetter
 
 from pipeline.model import PageReport
 
-from .page import Char, PageContent
+from .page import BOTTOM, TEXT, TOP, X0, X1, Char, PageContent
 from .vertical import writing_mode
 
 # control, private-use, surrogate and replacement characters, and pdfminer's (cid:NNN)
@@ -40,12 +39,8 @@ WIDEST = frozenset("MW@%&mw")
 NARROW = frozenset(map(chr, [*range(0x21, 0x7F), *range(0xC0, 0x250)])) - WIDEST
 
 
-# a Char's fields, read by map() at C speed: every page is judged, so this runs over every character
-_TEXT, _X0, _TOP, _X1, _BOTTOM = (itemgetter(k) for k in range(5))
-
-
 def visible_text(chars: tuple[Char, ...]) -> str:
-    return "".join("".join(map(_TEXT, chars)).split())
+    return "".join("".join(map(TEXT, chars)).split())
 
 
 def judge_page(page: PageContent, *, garbage_share: float = 0.02, outlined_shapes: int = 20) -> PageReport:
@@ -67,7 +62,7 @@ def judge_page(page: PageContent, *, garbage_share: float = 0.02, outlined_shape
             return PageReport(
                 page.number, "garbled", f"{latin1} of {letters} letters are Latin-1 accented letters and none is kana or kanji"
             )
-    narrow = compress(page.chars, map(NARROW.__contains__, map(_TEXT, page.chars)))  # at C speed: every page is judged
+    narrow = compress(page.chars, map(NARROW.__contains__, map(TEXT, page.chars)))  # at C speed: every page is judged
     wide = [c for c in narrow if c.x1 - c.x0 >= 0.95 * c.size]
     if len(wide) >= 5 and len(wide) >= garbage_share * len(text):
         sample = "".join(dict.fromkeys(c.text for c in wide))[:6]
@@ -98,9 +93,9 @@ def drop_unreadable(page: PageContent) -> PageContent:
     """The page without characters no reader can see or use: set outside the page, or a stray U+FFFD, a hyphen decoded to \\x02."""
     w, h, chars = page.width, page.height, page.chars
     off = bool(chars) and (
-        min(map(_X1, chars)) <= 0 or max(map(_X0, chars)) >= w or min(map(_BOTTOM, chars)) <= 0 or max(map(_TOP, chars)) >= h
+        min(map(X1, chars)) <= 0 or max(map(X0, chars)) >= w or min(map(BOTTOM, chars)) <= 0 or max(map(TOP, chars)) >= h
     )
-    if not off and not UNREADABLE.search("".join(map(_TEXT, chars))):
+    if not off and not UNREADABLE.search("".join(map(TEXT, chars))):
         return page
     kept = (c for c in page.chars if not UNREADABLE.search(c.text) and c.x1 > 0 and c.x0 < w and c.bottom > 0 and c.top < h)
     return replace(page, chars=tuple(kept))

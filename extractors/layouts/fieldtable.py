@@ -21,7 +21,7 @@ def extract_fieldtable(pages: Sequence[PageContent], config: ExtractConfig, *, t
     area = ""
     heading = None
     for prev, r in zip([None, *rows], rows, strict=False):
-        name = r.texts()[0]
+        name = "".join(ln.text for ln in r.cells[0].lines)
         if name and normalize_text(name) != normalize_text(area):
             if heading is not None and prev is not None and prev.page < r.page and prev.cut and prev.runs_on[0]:
                 # the rest of an area name the page break cut (3.保険者機能の / 強化を支える…):

@@ -43,11 +43,6 @@ class Region:
         return "".join(ln.text for ln in self.lines)
 
 
-def _inside(c: Char, b: BBox) -> bool:
-    cx, cy = c.anchor
-    return b.x0 <= cx <= b.x1 and b.top <= cy <= b.bottom
-
-
 def _contains(outer: BBox, inner: BBox) -> bool:
     return outer.x0 - 1 <= inner.x0 and inner.x1 <= outer.x1 + 1 and outer.top - 1 <= inner.top and inner.bottom <= outer.bottom + 1
 
@@ -112,9 +107,9 @@ def slide_regions(page: PageContent, body: Sequence[Line]) -> list[Region]:
     by_box: dict[int, list[Char]] = {}
     free: list[Char] = []
     for c in page.chars:
-        if id(c) not in kept or any(_inside(c, t.bbox) for t in tables):
+        if id(c) not in kept or any(c.inside(t.bbox) for t in tables):
             continue
-        k = next((i for i, b in enumerate(boxes) if _inside(c, b)), None)
+        k = next((i for i, b in enumerate(boxes) if c.inside(b)), None)
         if k is None:
             free.append(c)
         else:
