@@ -62,11 +62,13 @@ def stitch_tables(drafts: list[Draft]) -> list[Draft]:
             and abs(d.bbox.x1 - prev.bbox.x1) < 3
         ):
             rows = d.rows[1:] if d.rows[0] == prev.rows[0] else d.rows
-            if rows and goes_on(prev.runs_on, (prev.open_bottom and d.open_top) or prev.cut_bottom, rows[0]):
+            opened = prev.open_bottom and d.open_top and any(prev.runs_on)
+            if rows and (opened or goes_on(prev.runs_on, prev.cut_bottom, rows[0])):
                 # the row the page break cut, its two halves one row: open at the break on both pages (as
-                # browsers slice its borders) or closed there with a cell against the rule (as Word and
-                # LibreOffice close it), and the next page's row has text only under cells that run on
-                # (LibreOffice also leaves a nested table open where it breaks between two of its rows)
+                # browsers slice its borders) with some cell's text running on — a cut may fall between
+                # two items of a cell, and LibreOffice also leaves a nested table open where it breaks
+                # between two of its rows, whose text is finished — or closed there with a cell against
+                # the rule (as Word and LibreOffice close it) and text only under cells that run on
                 cut = tuple(join_text(a, b) for a, b in zip(prev.rows[-1], rows[0], strict=True))
                 prev.rows = (*prev.rows[:-1], cut)
                 rows = rows[1:]

@@ -120,6 +120,25 @@ def _ruled_rows(c: Canvas, rows: list[list[list[str]]], top: float, *, open_top:
 FULL_CELL = "あ" * 10 + "い" * 10  # two lines that fill the middle column
 
 
+HEAD_ROW = [["取組"], ["内容"], ["目標"]]
+FIRST_ROW = [["健診の受診勧奨"], ["受診勧奨を行う。"], ["60％"]]
+
+
+def _cut_table(path: Path, last: list[list[str]], next_row: list[list[str]], *, closed: bool) -> list[tuple[str, ...]]:
+    """A table whose row ``last`` ends page 1 and ``next_row`` starts page 2, closed at the break or open; its rows as read."""
+    c = Canvas(str(path), pagesize=A4)
+    _ruled_rows(c, [HEAD_ROW, FIRST_ROW, last], 120, open_bottom=not closed)
+    c.showPage()
+    _ruled_rows(c, [HEAD_ROW, next_row] if closed else [next_row], 800, open_top=not closed)
+    c.save()
+    (table,) = api.extract(path).documents[0].blocks
+    assert list(table.rows[:2]) == [("取組", "内容", "目標"), ("健診の受診勧奨", "受診勧奨を行う。", "60％")]
+    return list(table.rows[2:])
+
+
+RUNS_ON = [["広報の強化"], ["あ" * 10, "い" * 10], ["前年度以上"]]  # its middle cell's text fills its lines to the break
+
+
 @pytest.mark.parametrize(
     ("next_row", "rows"),
     [
@@ -132,20 +151,27 @@ FULL_CELL = "あ" * 10 + "い" * 10  # two lines that fill the middle column
         ),
     ],
 )
-@pytest.mark.parametrize("closed", [True, False])
-def test_a_row_the_page_break_cut_is_one_row(tmp_path, next_row, rows, closed):
-    # Word and LibreOffice draw a rule at the break under a row they split, its text running on to
-    # that rule, and repeat the header; browsers leave the row open at the break on both pages
-    path = tmp_path / "cut.pdf"
-    c = Canvas(str(path), pagesize=A4)
-    head = [["取組"], ["内容"], ["目標"]]
-    first = [["健診の受診勧奨"], ["受診勧奨を行う。"], ["60％"]]
-    _ruled_rows(c, [head, first, [["広報の強化"], ["あ" * 10, "い" * 10], ["前年度以上"]]], 120, open_bottom=not closed)
-    c.showPage()
-    _ruled_rows(c, [head, next_row] if closed else [next_row], 800, open_top=not closed)
-    c.save()
-    (table,) = api.extract(path).documents[0].blocks
-    assert list(table.rows) == [("取組", "内容", "目標"), ("健診の受診勧奨", "受診勧奨を行う。", "60％"), *rows]
+def test_a_row_closed_at_the_break_goes_on_only_under_cells_that_run_on(tmp_path, next_row, rows):
+    # Word and LibreOffice draw a rule at the break under a row they split (its text running on to
+    # that rule) and repeat the header
+    assert _cut_table(tmp_path / "cut.pdf", RUNS_ON, next_row, closed=True) == rows
+
+
+@pytest.mark.parametrize(
+    ("last", "rows"),
+    [
+        # a cell's text runs on: a cut row, even where the break falls between two items of another cell
+        (RUNS_ON, [("広報の強化重症化予防", FULL_CELL + "受診勧奨を行う。", "前年度以上前年度以上")]),
+        # every cell finished: a table broken between two rows and left open (LibreOffice, in a frame's cell)
+        (
+            [["広報の強化"], ["広報を行う。"], ["前年度以上"]],
+            [("広報の強化", "広報を行う。", "前年度以上"), ("重症化予防", "受診勧奨を行う。", "前年度以上")],
+        ),
+    ],
+)
+def test_a_row_left_open_at_the_break_is_one_row_where_a_cell_runs_on(tmp_path, last, rows):
+    # browsers leave a row they split open at the break on both pages
+    assert _cut_table(tmp_path / "cut.pdf", last, [["重症化予防"], ["受診勧奨を行う。"], ["前年度以上"]], closed=False) == rows
 
 
 def _lines_pdf(path: Path, lines: list[tuple[float, str]], *, size: float = 10.5) -> Path:
