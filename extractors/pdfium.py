@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from itertools import repeat
 from operator import itemgetter, sub
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -260,11 +260,11 @@ class PdfiumSource:
             raise pdfium.PdfiumError("Failed to get number of pageobjects.")
         images = 0
         box = self._box
-        for i in range(n):
-            obj = get(parent, i)
-            if not obj:
-                raise pdfium.PdfiumError("Failed to get pageobject.")
-            kind = _OBJ_TYPE(obj)
+        found = list(map(get, repeat(parent, n), range(n)))  # in bulk: most of a page's objects are text, passed over here
+        if not all(found):
+            raise pdfium.PdfiumError("Failed to get pageobject.")
+        objs = cast(list[int], found)
+        for obj, kind in zip(objs, map(_OBJ_TYPE, objs), strict=True):
             if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                 if not _OBJ_BOUNDS(obj, *self._box_at):
                     raise pdfium.PdfiumError("Failed to locate pageobject.")
