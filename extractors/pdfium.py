@@ -430,15 +430,10 @@ class PdfiumSource:
         list(map(_MATRIX, repeat(h, len(new)), at, self._matrix_slots))
         m = self._matrices[: 6 * len(new)].tolist()
         sizes = list(map(_FONT_SIZE, repeat(h, len(new)), at))
-        shared: dict[tuple[Any, ...], tuple[float, int, int]] = {}
-        for obj, i, font, mode, a, b, c, d, size in zip(new, at, faces, modes, m[0::6], m[1::6], m[2::6], m[3::6], sizes, strict=True):
-            key = (font, mode, a, b, c, d, size)
-            style = shared.get(key) if font else None
-            if style is None:
-                style = self._style(tp, i, font, mode, a, b, c, d, size)
-                if font:
-                    shared[key] = style
-            fonts[obj] = style
+        keys = list(zip(faces, modes, m[0::6], m[1::6], m[2::6], m[3::6], sizes, strict=True))
+        first_at = dict(zip(reversed(keys), reversed(at), strict=True))  # each style's first character
+        styles = {key: self._style(tp, i, *key) for key, i in sorted(first_at.items(), key=itemgetter(1))}
+        fonts.update(zip(new, map(styles.__getitem__, keys), strict=True))
 
     def _style(
         self, tp: pdfium_c.FPDF_TEXTPAGE, i: int, font: int | None, mode: int, a: float, b: float, c: float, d: float, size: float

@@ -412,17 +412,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def console() -> int:
-    """The ``plandiff`` command: :func:`main` in a process of its own.
+    """The ``plandiff`` command: :func:`main` in a process of its own."""
+    from .collector import collect_seldom
 
-    A run builds one large document and keeps it to the end, so the cycle
-    collector's passes, at Python's defaults every 700 new objects and over
-    every module object imported, cost 7 % of an extraction; with the
-    imported objects set aside (``gc.freeze``) and a pass every 10,000, 3 %.
-    """
-    import gc
-
-    gc.freeze()
-    gc.set_threshold(10_000, 10, 10)
+    collect_seldom()
     return main()
 
 

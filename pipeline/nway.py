@@ -22,6 +22,7 @@ from reports import formats
 from reports.view import ReportConfig
 
 from .api import compare_plans, extract, log_warnings, plan_info, write_compare
+from .collector import collect_seldom
 from .exceptions import DuplicateYearError, NoYearError
 from .model import Comparison, ExtractResult, History, Matrix, PlanInfo
 from .output import write_atomic
@@ -37,7 +38,7 @@ def parallel_map(fn: Callable[[T], R], tasks: Sequence[T], jobs: int | None = No
         return [fn(t) for t in tasks]
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload([__name__])  # the server imports plandiff once; each worker forks from it ready
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=collect_seldom) as pool:
         # a few tasks per message: a comparison of two stored JSON files is quicker than its round trip
         return list(pool.map(fn, tasks, chunksize=max(1, len(tasks) // (4 * jobs))))
 

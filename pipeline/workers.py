@@ -29,6 +29,8 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Generic, TypeVar
 
+from .collector import collect_seldom
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -55,6 +57,7 @@ def _serve(fn: Callable[[T], R], conn: Connection, parent: int) -> None:
     """A worker's life: one task at a time until told to stop or the parent goes away."""
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    collect_seldom()
     while True:
         try:
             task = conn.recv()

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 from pipeline.api import sidebyside_parts
 from pipeline.archive import scan_archive
 from pipeline.batch import BatchConfig, FileRecord, plan_comparisons, run_batch
+from pipeline.collector import collect_seldom
 from pipeline.exceptions import ArchiveError, BrokenPdfError, PlandiffError
 from pipeline.i18n import N_, _
 from pipeline.model import Comparison, ExtractResult
@@ -77,7 +78,9 @@ class Jobs:
         if self.config.scheduler:
             pool = self._dask_executor(self.config.scheduler)
         else:
-            pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("forkserver"))
+            pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context("forkserver"), initializer=collect_seldom
+            )
         for _worker in range(self.workers):
             pool.submit(work.warm)
         return pool
