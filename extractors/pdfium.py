@@ -10,11 +10,10 @@ from __future__ import annotations
 import ctypes
 import math
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from itertools import repeat
-from operator import itemgetter, sub
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -97,27 +96,6 @@ def _indices(start: int, count: int) -> list[int] | range:
 
 
 _SKIP = frozenset((0x0D, 0x0A, 0xFFFE))  # codes PDFium puts between lines, not printed characters
-_SYMBOL_CODES = frozenset(range(0xF020, 0xF100))  # where Symbol and Wingdings fonts put their glyphs
-_SIZE, _WEIGHT, _KIND = itemgetter(0), itemgetter(1), itemgetter(2)  # of a text object's style
-
-
-def _pick(column: Sequence[Any], keep: list[int]) -> list[Any]:
-    """The items of ``column`` at the positions ``keep``."""
-    return list(map(column.__getitem__, keep))
-
-
-class _Shared(dict[float, float]):
-    """Coordinates by value: looked up, a coordinate seen before gives the float object already held.
-
-    Zero is never held, so that -0.0 is not given as 0.0 (the two are one key).
-    """
-
-    def __missing__(self, key: float) -> float:
-        if key:
-            self[key] = key
-        return key
-
-
 _TEXT_FONT = _untyped(pdfium_c.FPDFTextObj_GetFont, _P)
 _MATRIX = _untyped(pdfium_c.FPDFText_GetMatrix, _I)
 _FONT_SIZE = _untyped(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
@@ -190,9 +168,11 @@ class PdfiumSource:
         self._fonts: dict[int | None, tuple[float, int, int]] = {}  # text object → size, weight class, _PRINTED/_INVISIBLE/_SLANTED
         self._faces: dict[int, int] = {}  # font → weight class before stroking
         self._texts: dict[int, str] = {}  # code point → its string, shared by every occurrence
-        self._coords = _Shared()  # a coordinate → its float, shared by every occurrence
+        self._coords: dict[float, float] = {}  # a coordinate → its float, shared by every occurrence
         self._buf = ctypes.create_string_buffer(256)
         self._flags = ctypes.c_int()
+        self._matrix = pdfium_c.FS_MATRIX()
+        self._matrix_at = ctypes.c_void_p(ctypes.addressof(self._matrix))
         self._ox, self._oy = ctypes.c_double(), ctypes.c_double()
         self._fill_mode, self._stroke = ctypes.c_int(), ctypes.c_int()
         self._rgba = tuple(ctypes.c_uint() for _ in range(4))
@@ -202,9 +182,6 @@ class PdfiumSource:
         self._boxes = array("f", bytes(16 * _CHUNK))  # the loose boxes of a chunk of characters, written by PDFium
         at = self._boxes.buffer_info()[0]
         self._slots = [ctypes.c_void_p(at + 16 * k) for k in range(_CHUNK)]  # the address of each character's box in it
-        self._matrices = array("f", bytes(24 * _CHUNK))  # the matrices (a b c d e f) of a chunk's new text objects
-        at = self._matrices.buffer_info()[0]
-        self._matrix_slots = [ctypes.c_void_p(at + 24 * k) for k in range(_CHUNK)]
         self._box = (ctypes.c_float * 4)()  # an object's left, bottom, right, top
         self._box_at = tuple(ctypes.addressof(self._box) + k * ctypes.sizeof(ctypes.c_float) for k in range(4))
 
@@ -260,11 +237,11 @@ class PdfiumSource:
             raise pdfium.PdfiumError("Failed to get number of pageobjects.")
         images = 0
         box = self._box
-        found = list(map(get, repeat(parent, n), range(n)))  # in bulk: most of a page's objects are text, passed over here
-        if not all(found):
-            raise pdfium.PdfiumError("Failed to get pageobject.")
-        objs = cast(list[int], found)
-        for obj, kind in zip(objs, map(_OBJ_TYPE, objs), strict=True):
+        for i in range(n):
+            obj = get(parent, i)
+            if not obj:
+                raise pdfium.PdfiumError("Failed to get pageobject.")
+            kind = _OBJ_TYPE(obj)
             if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                 if not _OBJ_BOUNDS(obj, *self._box_at):
                     raise pdfium.PdfiumError("Failed to locate pageobject.")
@@ -334,125 +311,98 @@ class PdfiumSource:
         return hit
 
     def _chars(self, tp: pdfium_c.FPDF_TEXTPAGE, place: _Placer, upright_height: float | None) -> list[Char]:
-        # ``upright_height``: the page's height when it is not turned (boxes are then placed by two
-        # subtractions, not through ``place``)
+        # Each character costs three PDFium calls (its code, its loose box, its text object), made
+        # in bulk with untyped arguments; style is looked up once per text object, the rest only
+        # where needed.  ``upright_height``: the page's height when it is not turned (boxes are
+        # then placed inline, not through ``place``).
         self.invisible = 0
         self._fonts.clear()  # text-object handles are only unique within a page
         self._faces.clear()  # and font handles may not outlive it
+        fonts, texts, share = self._fonts, self._texts, self._coords.setdefault
         handle = _handle(tp)
         n = _COUNT_CHARS(handle)
+        if n <= 0:
+            return []
+        h = ctypes.c_void_p(handle)
         out: list[Char] = []
+        append, new = out.append, tuple.__new__
+        slots = self._slots
         for start in range(0, n, _CHUNK):  # a page of a million characters needs no more buffers than one of a thousand
-            out += self._chunk(tp, ctypes.c_void_p(handle), start, min(_CHUNK, n - start), place, upright_height)
+            k = min(_CHUNK, n - start)
+            indices = _indices(start, k)
+            codes = list(map(_CODE, repeat(h, k), indices))
+            found = list(map(_BOX, repeat(h, k), indices, slots))
+            objs = list(map(_OBJECT, repeat(h, k), indices))
+            boxes = iter(self._boxes[: 4 * k].tolist())  # left, top, right, bottom of each character, in user space
+            for i, code, ok, obj, left, top, right, bottom in zip(indices, codes, found, objs, boxes, boxes, boxes, boxes, strict=True):
+                if not ok or code in _SKIP or (code == 0x20 and _GENERATED(h, i) == 1):
+                    continue
+                style = fonts.get(obj)
+                if style is None:
+                    style = self._style(tp, h, i, obj)
+                size, kind = style[0], style[2]
+                if kind:
+                    if kind == _SLANTED:
+                        continue
+                    self.invisible += code != 0x20
+                # (upright text only: Latin set sideways in a vertical column keeps PDFium's box, its advance runs down)
+                if not 0.75 * size <= top - bottom <= 1.5 * size and abs(math.sin(pdfium_c.FPDFText_GetCharAngle(tp, i))) < 0.5:
+                    # PDFium fell back to the glyph outline (the font has no usable
+                    # ascent/descent): a thin 一 would be 1 pt tall.  Use the
+                    # line box every CJK font has, from the baseline.
+                    pdfium_c.FPDFText_GetCharOrigin(tp, i, self._ox, self._oy)
+                    top, bottom = self._oy.value + _ASCENT * size, self._oy.value - _DESCENT * size
+                if 0xF020 <= code <= 0xF0FF:  # a symbol font's bullet (Symbol's U+F0B7 is •): rare, so looked up here
+                    code = ord(symbol_glyph(code, self._font_name(tp, i)) or chr(code))
+                text = texts.get(code)
+                if text is None:  # one string per character of the document, not per occurrence (a CJK str is 76 bytes)
+                    text = texts[code] = chr(code)
+                if upright_height is None:
+                    x0, y0, x1, y1 = place(left, bottom, right, top)
+                else:
+                    x0, y0, x1, y1 = left, upright_height - top, right, upright_height - bottom
+                # a coordinate seen before shares its float (32 bytes each; a line's characters share
+                # top and bottom, and lines sit at the same heights page after page); not zero, which
+                # would fold -0.0 into 0.0
+                append(
+                    new(
+                        Char,
+                        (
+                            text,
+                            share(x0, x0) if x0 else x0,
+                            share(y0, y0) if y0 else y0,
+                            share(x1, x1) if x1 else x1,
+                            share(y1, y1) if y1 else y1,
+                            size,
+                            style[1],
+                            i,
+                        ),
+                    )
+                )
         if len(self._coords) > _MAX_SHARED:
             self._coords.clear()
         return out
 
-    def _chunk(
-        self, tp: pdfium_c.FPDF_TEXTPAGE, h: ctypes.c_void_p, start: int, k: int, place: _Placer, upright_height: float | None
-    ) -> list[Char]:
-        """Characters ``start``…``start+k-1`` of the text page, read column by column.
-
-        Each character costs three PDFium calls (its code, its loose box, its
-        text object), made in bulk with untyped arguments; every later step
-        is a pass of ``map`` or ``zip`` over a whole column (codes, a side of
-        the boxes, styles), so no Python statement runs per character but
-        where one needs it (a line box to mend, a symbol font's bullet).
-        """
-        indices = _indices(start, k)
-        codes = list(map(_CODE, repeat(h, k), indices))
-        found = list(map(_BOX, repeat(h, k), indices, self._slots))
-        objs = list(map(_OBJECT, repeat(h, k), indices))
-        boxes = self._boxes[: 4 * k].tolist()  # left, top, right, bottom of each character, in user space
-        lefts, tops, rights, bottoms = boxes[0::4], boxes[1::4], boxes[2::4], boxes[3::4]
-        idx: list[int] | range = indices
-        # the printed characters: not PDFium's line breaks, nor its generated spaces, nor one it has no box for
-        keep = [
-            j
-            for j, ok, code in zip(range(k), found, codes, strict=True)
-            if ok and code not in _SKIP and (code != 0x20 or _GENERATED(h, indices[j]) != 1)
-        ]
-        if len(keep) < k:
-            idx, codes, objs, lefts, tops, rights, bottoms = (_pick(c, keep) for c in (indices, codes, objs, lefts, tops, rights, bottoms))
-        self._learn_styles(tp, h, objs, idx)
-        styles = list(map(self._fonts.__getitem__, objs))
-        if any(map(_KIND, styles)):  # invisible or slanted text on the page (rare)
-            kinds = list(map(_KIND, styles))
-            self.invisible += sum(kind == _INVISIBLE and code != 0x20 for kind, code in zip(kinds, codes, strict=True))
-            keep = [j for j, kind in enumerate(kinds) if kind != _SLANTED]
-            idx, codes, styles, lefts, tops, rights, bottoms = (_pick(c, keep) for c in (idx, codes, styles, lefts, tops, rights, bottoms))
-        sizes = list(map(_SIZE, styles))
-        for j, size, top, bottom in zip(range(len(sizes)), sizes, tops, bottoms, strict=True):
-            # (upright text only: Latin set sideways in a vertical column keeps PDFium's box, its advance runs down)
-            if not 0.75 * size <= top - bottom <= 1.5 * size and abs(math.sin(pdfium_c.FPDFText_GetCharAngle(tp, idx[j]))) < 0.5:
-                # PDFium fell back to the glyph outline (the font has no usable ascent/descent): a
-                # thin 一 would be 1 pt tall.  Use the line box every CJK font has, from the baseline.
-                pdfium_c.FPDFText_GetCharOrigin(tp, idx[j], self._ox, self._oy)
-                tops[j], bottoms[j] = self._oy.value + _ASCENT * size, self._oy.value - _DESCENT * size
-        texts = self._texts  # one string per character of the document, not per occurrence (a CJK str is 76 bytes)
-        for code in set(codes).difference(texts):
-            texts[code] = chr(code)
-        chars = list(map(texts.__getitem__, codes))
-        if not _SYMBOL_CODES.isdisjoint(codes):  # a symbol font's bullet (Symbol's U+F0B7 is •): rare
-            for j, code in enumerate(codes):
-                if code in _SYMBOL_CODES:
-                    chars[j] = symbol_glyph(code, self._font_name(tp, idx[j])) or chars[j]
-        x0s: Sequence[float]
-        y0s: Sequence[float]
-        x1s: Sequence[float]
-        y1s: Sequence[float]
-        if upright_height is None:
-            x0s, y0s, x1s, y1s = zip(*map(place, lefts, bottoms, rights, tops), strict=True) if codes else ((), (), (), ())
-        else:
-            x0s, x1s = lefts, rights
-            y0s, y1s = list(map(sub, repeat(upright_height), tops)), list(map(sub, repeat(upright_height), bottoms))
-        # a coordinate seen before shares its float (32 bytes each; a line's characters share top and
-        # bottom, and lines sit at the same heights page after page)
-        share = self._coords.__getitem__
-        columns = (chars, map(share, x0s), map(share, y0s), map(share, x1s), map(share, y1s), sizes, map(_WEIGHT, styles), idx)
-        return list(map(tuple.__new__, repeat(Char), zip(*columns, strict=True)))
-
-    def _learn_styles(self, tp: pdfium_c.FPDF_TEXTPAGE, h: ctypes.c_void_p, objs: list[int | None], idx: list[int] | range) -> None:
-        """Remember the style (rendered size, weight class, kind) of each text object of ``objs`` new to the page.
-
-        An object's style is read at its first character (``idx``: each
-        character's index), four PDFium calls an object made in bulk; objects
-        of one font, render mode, matrix and size share one style.
-        """
-        fonts = self._fonts
-        first = dict(zip(reversed(objs), reversed(idx), strict=True))  # each object's first character
-        new = sorted(first.keys() - fonts.keys(), key=first.__getitem__)
-        if not new:
-            return
-        at = list(map(first.__getitem__, new))
-        handles = list(map(ctypes.c_void_p, new))  # (None: characters of no text object; PDFium answers for them too)
-        faces, modes = list(map(_TEXT_FONT, handles)), list(map(_RENDER_MODE, handles))
-        list(map(_MATRIX, repeat(h, len(new)), at, self._matrix_slots))
-        m = self._matrices[: 6 * len(new)].tolist()
-        sizes = list(map(_FONT_SIZE, repeat(h, len(new)), at))
-        keys = list(zip(faces, modes, m[0::6], m[1::6], m[2::6], m[3::6], sizes, strict=True))
-        first_at = dict(zip(reversed(keys), reversed(at), strict=True))  # each style's first character
-        styles = {key: self._style(tp, i, *key) for key, i in sorted(first_at.items(), key=itemgetter(1))}
-        fonts.update(zip(new, map(styles.__getitem__, keys), strict=True))
-
-    def _style(
-        self, tp: pdfium_c.FPDF_TEXTPAGE, i: int, font: int | None, mode: int, a: float, b: float, c: float, d: float, size: float
-    ) -> tuple[float, int, int]:
-        """Rendered size, weight class and kind of text in ``font`` and render ``mode``, of matrix (a b c d) and font ``size``.
-
-        ``i`` is one of its characters, for what PDFium tells of the font by character.
-        """
+    def _style(self, tp: pdfium_c.FPDF_TEXTPAGE, h: ctypes.c_void_p, i: int, obj: int | None) -> tuple[float, int, int]:
+        """Rendered size, weight class and kind of character ``i`` of text object ``obj``, remembered for the object."""
+        o = ctypes.c_void_p(obj)
+        font = _TEXT_FONT(o) if obj else None
         face = self._faces.get(font) if font else None
         if face is None:
             face = self._face(tp, i)
             if font:
                 self._faces[font] = face
         # Word prints "bold" Mincho (a face without a bold weight) by stroking the outlines
+        mode = _RENDER_MODE(o)
         weight = BOLD if mode in _STROKED else face
         # the size a reader sees: the font size scaled by the text matrix and the CTM
-        scale = math.hypot(c, d) or 1.0
-        kind = _SLANTED if slanted(a, b) else _INVISIBLE if mode in _HIDDEN else _PRINTED
-        return (round(size * scale, 2), weight, kind)
+        m = self._matrix
+        _MATRIX(h, i, self._matrix_at)
+        scale = math.hypot(m.c, m.d) or 1.0
+        kind = _SLANTED if slanted(m.a, m.b) else _INVISIBLE if mode in _HIDDEN else _PRINTED
+        hit = (round(_FONT_SIZE(h, i) * scale, 2), weight, kind)
+        self._fonts[obj] = hit
+        return hit
 
     def _font_name(self, tp: pdfium_c.FPDF_TEXTPAGE, i: int) -> str:
         """The name of character ``i``'s font; its flags are left in ``self._flags``."""
