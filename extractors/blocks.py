@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from pipeline.model import BBox, Block, BlockKind
 
@@ -98,6 +99,28 @@ def right_edge(lines: Sequence[Line]) -> float:
     return long[int(0.9 * (len(long) - 1))]
 
 
+_LEADING_SAMPLES = 8  # wraps needed to learn a column's spacing from
+
+
+def body_leading(lines: Sequence[Line], edge: float) -> float:
+    """The usual gap between a wrapped line and the next, as a share of the font size (0.0: too few wraps to tell).
+
+    Measured where a line runs to the margin ``edge`` and the next one, in
+    the same size, opens with no label: the text of one paragraph.  Offices
+    set anything from single spacing (a gap of 0.1) to double (1.0).
+    """
+    gaps = sorted(
+        (b.top - a.bottom) / a.size
+        for a, b in pairwise(lines)
+        if a.page == b.page
+        and a.x1 >= edge - a.size
+        and abs(a.size - b.size) <= 0.6
+        and -0.5 * a.size < b.top - a.bottom < 2.5 * a.size
+        and split_label(b.text) is None
+    )
+    return gaps[len(gaps) // 2] if len(gaps) >= _LEADING_SAMPLES else 0.0
+
+
 def join_text(a: str, b: str) -> str:
     """Join a wrapped line: no space, except between two Latin words."""
     if a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
@@ -141,9 +164,13 @@ def area_heading(lines: Sequence[Line]) -> Draft:
 class BlockBuilder:
     """Turns a stream of lines and tables (one column, reading order) into drafts."""
 
-    def __init__(self, *, size: float, edge: float, heading_size_delta: float = 0.75, weight: int = 0) -> None:
+    def __init__(self, *, size: float, edge: float, heading_size_delta: float = 0.75, weight: int = 0, leading: float = 0.0) -> None:
         self.size = size
         self.edge = edge
+        # a gap wider than this (× the font size) is a blank line or a paragraph's spacing: a line
+        # height, or half as much again as the usual gap between wrapped lines where that is wider
+        # (double-spaced text: wraps a line height apart, paragraphs further)
+        self.blank = max(1.0, 1.5 * leading)
         self.delta = heading_size_delta
         self.weight = weight  # the body's weight class
         self.drafts: list[Draft] = []
@@ -194,7 +221,7 @@ class BlockBuilder:
         prev = d.lines[-1]
         if line.weight != prev.weight or abs(line.size - prev.size) > 0.6:
             return False
-        if line.page == prev.page and line.top - prev.bottom > 1.0 * line.size:
+        if line.page == prev.page and line.top - prev.bottom > self.blank * line.size:
             return False
         slack = 2.2 * prev.size
         if prev.text[-1:].isascii() or _UNBREAKABLE_START.match(line.text):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pipeline.model import Block, Document
 
-from .blocks import AREA, BlockBuilder, Draft, body_size, body_weight, join_text, right_edge
+from .blocks import AREA, BlockBuilder, Draft, body_leading, body_size, body_weight, join_text, right_edge
 from .config import ExtractConfig
 from .furniture import strip_furniture
 from .levels import HeadingFacts, assign_levels
@@ -61,8 +61,10 @@ def stitch_tables(drafts: list[Draft]) -> list[Draft]:
             and abs(d.bbox.x0 - prev.bbox.x0) < 3
             and abs(d.bbox.x1 - prev.bbox.x1) < 3
         ):
-            rows = d.rows[1:] if d.rows[0] == prev.rows[0] else d.rows
-            opened = prev.open_bottom and d.open_top and any(prev.runs_on)
+            repeated = d.rows[0] == prev.rows[0]  # the header row, printed again at the top of the page
+            rows = d.rows[1:] if repeated else d.rows
+            # (under a repeated header the rest of the row starts below the header's rule: its top is not open)
+            opened = prev.open_bottom and (d.open_top or repeated) and any(prev.runs_on)
             if rows and (opened or goes_on(prev.runs_on, prev.cut_bottom, rows[0])):
                 # the row the page break cut, its two halves one row: open at the break on both pages (as
                 # browsers slice its borders) with some cell's text running on — a cut may fall between
@@ -111,7 +113,10 @@ def builder_for(lines: Sequence[Line], config: ExtractConfig, *, size: float | N
     """A block builder for one column, tuned to its right margin and (unless given) its body size and weight."""
     size = body_size(lines) if size is None else size
     weight = body_weight(lines) if weight is None else weight
-    return BlockBuilder(size=size, edge=right_edge(lines), heading_size_delta=config.heading_size_delta, weight=weight)
+    edge = right_edge(lines)
+    return BlockBuilder(
+        size=size, edge=edge, heading_size_delta=config.heading_size_delta, weight=weight, leading=body_leading(lines, edge)
+    )
 
 
 def build_drafts(items: Sequence[PageItems], config: ExtractConfig, *, size: float | None = None) -> list[Draft]:
