@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pipeline.model import BBox, normalize_text
 
 from .lines import Line, group_lines
-from .page import Char, PageContent, Segment
+from .page import Char, PageContent, Segment, anchors
 from .tables import Table, runs_on, sits_on_bottom, tables_and_lines
 
 _SNAP = 2.5
@@ -100,12 +100,8 @@ def find_frame(page: PageContent, *, columns: Sequence[float] = ()) -> Frame | N
 
 def header_cells(page: PageContent, frame: Frame) -> list[str]:
     """Text of the header row, one string per column."""
-    out = []
-    for x0, x1 in zip(frame.xs, frame.xs[1:], strict=False):
-        header = BBox(x0, frame.header_top, x1, frame.header_bottom)
-        chars = [c for c in page.chars if c.inside(header)]
-        out.append(" ".join(ln.text for ln in group_lines(chars, page.number)))
-    return out
+    (cells,) = _buckets(page.chars, frame.xs, (frame.header_top, frame.header_bottom))
+    return [" ".join(ln.text for ln in group_lines(chars, page.number)) for chars in cells]
 
 
 def frame_rows(page: PageContent, frame: Frame) -> list[FrameRow]:
@@ -123,9 +119,8 @@ def frame_rows(page: PageContent, frame: Frame) -> list[FrameRow]:
         runs: list[bool] = []
         cut = open_end and y1 == ys[-1]
         for k, (x0, x1) in enumerate(cols):
-            chars = buckets.get((r, k), [])
             rules = [r for r in inner_rules if x0 - _SNAP <= r.x0 and r.x1 <= x1 + _SNAP and y0 - _SNAP <= r.top and r.bottom <= y1 + _SNAP]
-            cell = _cell(chars, rules, page.number)
+            cell = _cell(buckets[r][k], rules, page.number)
             cells.append(cell)
             box = BBox(x0, y0, x1, y1)
             runs.append(bool(cell.lines) and runs_on(box, cell.lines[-1]))
@@ -135,26 +130,29 @@ def frame_rows(page: PageContent, frame: Frame) -> list[FrameRow]:
     return rows
 
 
-def _buckets(chars: Sequence[Char], xs: Sequence[float], ys: Sequence[float]) -> dict[tuple[int, int], list[Char]]:
-    """The characters of each (row, column) cell between boundaries ``ys`` and ``xs``, in page order.
+def _buckets(chars: Sequence[Char], xs: Sequence[float], ys: Sequence[float]) -> list[list[list[Char]]]:
+    """The characters of each cell between boundaries ``ys`` and ``xs`` (rows of columns), in page order.
 
-    A centre exactly on a boundary belongs to both cells, as with ``x0 <= cx <= x1``.
+    A character is placed by its anchor, as :meth:`Char.inside` places it:
+    one exactly on a boundary belongs to both cells, as with ``x0 <= cx <= x1``.
     """
-    out: dict[tuple[int, int], list[Char]] = {}
     last_x, last_y = len(xs) - 1, len(ys) - 1
-    for c in chars:
-        cx, cy = c.anchor
-        r = bisect.bisect_right(ys, cy) - 1
-        if r < 0 or (r == last_y and cy != ys[-1]):
-            continue
-        k = bisect.bisect_right(xs, cx) - 1
-        if k < 0 or (k == last_x and cx != xs[-1]):
+    out: list[list[list[Char]]] = [[[] for _ in range(last_x)] for _ in range(last_y)]
+    y_end, x_end = ys[-1], xs[-1]
+    right = bisect.bisect_right
+    for c, (cx, cy) in zip(chars, anchors(chars), strict=True):
+        r = right(ys, cy) - 1
+        k = right(xs, cx) - 1
+        if r < 0 or k < 0 or (r == last_y and cy != y_end) or (k == last_x and cx != x_end):
+            continue  # outside the frame
+        if cy != ys[r] and cx != xs[k]:  # most characters: inside one cell, on no boundary
+            out[r][k].append(c)
             continue
         for rr in (r - 1, r) if cy == ys[r] else (r,):
             if 0 <= rr < last_y:
                 for kk in (k - 1, k) if cx == xs[k] else (k,):
                     if 0 <= kk < last_x:
-                        out.setdefault((rr, kk), []).append(c)
+                        out[rr][kk].append(c)
     return out
 
 
