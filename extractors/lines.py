@@ -7,6 +7,7 @@ gap between two Latin letters or digits — never between Japanese characters.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -73,11 +74,15 @@ def _line_text(chars: Sequence[Char], texts: list[str]) -> str:
 def make_line(chars: Sequence[Char], page: int) -> Line:
     """One line from characters already in reading order."""
     texts = list(map(TEXT, chars))
-    visible = [c for c, t in zip(chars, texts, strict=True) if not t.isspace()] or list(chars)
+    spaces = list(map(str.isspace, texts))
+    visible = ([c for c, space in zip(chars, spaces, strict=True) if not space] if any(spaces) else chars) or chars
     sizes = sorted(map(SIZE, visible))
     half = len(sizes) // 2
     weights = list(map(WEIGHT, visible))
-    counts = {w: weights.count(w) for w in set(weights)}
+    weight = weights[0]
+    if weights.count(weight) != len(weights):  # (most lines are set in one weight)
+        counts = {w: weights.count(w) for w in set(weights)}
+        weight = max(counts, key=lambda w: (counts[w], w))
     return Line(
         chars=tuple(chars),
         text=_line_text(chars, texts),
@@ -86,9 +91,14 @@ def make_line(chars: Sequence[Char], page: int) -> Line:
         x1=max(map(X1, visible)),
         bottom=max(map(BOTTOM, visible)),
         size=sizes[half] if len(sizes) % 2 else (sizes[half - 1] + sizes[half]) / 2,  # the median
-        weight=max(counts, key=lambda w: (counts[w], w)),
+        weight=weight,
         page=page,
     )
+
+
+def _all_space(chars: Iterable[Char]) -> bool:
+    """Whether every character is a space (an empty text is not)."""
+    return all(map(str.isspace, map(TEXT, chars)))
 
 
 def _attach_bullets(rows: list[list[Char]]) -> list[list[Char]]:
@@ -99,7 +109,7 @@ def _attach_bullets(rows: list[list[Char]]) -> list[list[Char]]:
     """
     out = [r for r in rows]
     for i, row in enumerate(rows):
-        if any(c.text not in BULLETS and c.text not in "-‐－" and not c.text.isspace() for c in row):
+        if any(t not in BULLETS and t not in "-‐－" and not t.isspace() for t in map(TEXT, row)):
             continue  # most rows: text, found at their first character
         visible = [c for c in row if not c.text.isspace()]
         if not visible:
@@ -130,17 +140,17 @@ def _attach_raised(rows: list[list[Char]]) -> list[list[Char]]:
     """
     out = [r for r in rows]
     for i, row in enumerate(rows):
-        size = max(c.size for c in row)
+        size = max(map(SIZE, row))
         for j in (i - 1, i + 1):
             other = out[j] if 0 <= j < len(out) else []
             if not other:
                 continue
-            big = max(c.size for c in other)
+            big = max(map(SIZE, other))
             if size >= 0.8 * big:
                 continue
-            mid = (min(c.top for c in row) + max(c.bottom for c in row)) / 2
-            top, bottom = min(c.top for c in other), max(c.bottom for c in other)
-            within = min(map(X0, other)) - big <= row[0].x0 <= max(c.x1 for c in other) + big
+            mid = (min(map(TOP, row)) + max(map(BOTTOM, row))) / 2
+            top, bottom = min(map(TOP, other)), max(map(BOTTOM, other))
+            within = min(map(X0, other)) - big <= row[0].x0 <= max(map(X1, other)) + big
             if within and abs(mid - (top + bottom) / 2) <= 0.5 * (bottom - top):
                 out[j] = [*other, *row]
                 out[i] = []
@@ -149,6 +159,7 @@ def _attach_raised(rows: list[list[Char]]) -> list[list[Char]]:
 
 
 _KANA = re.compile("[\u3041-\u30ff]+")
+_KANA_OR_SPACE = re.compile("[\u3041-\u30ff\\s]+")  # \s: what str.isspace() holds a space
 
 
 def _drop_ruby(rows: list[list[Char]]) -> list[list[Char]]:
@@ -161,13 +172,14 @@ def _drop_ruby(rows: list[list[Char]]) -> list[list[Char]]:
     out = []
     for i, row in enumerate(rows):
         below = rows[i + 1] if i + 1 < len(rows) else None
-        text = "".join(c.text for c in row if not c.text.isspace())
-        if below is not None and _KANA.fullmatch(text):
-            big = max(c.size for c in below)
-            top = min(c.top for c in below)
-            gap = top - max(c.bottom for c in row)
-            within = min(map(X0, below)) - 0.5 * big <= row[0].x0 and max(c.x1 for c in row) <= max(c.x1 for c in below) + 0.5 * big
-            if max(c.size for c in row) <= 0.6 * big and abs(gap) <= big / 3 and within:
+        # (a row with anything but kana and spaces is no ruby: most are told at their first character)
+        if below is not None and _KANA_OR_SPACE.fullmatch("".join(map(TEXT, row))):
+            text = "".join(t for t in map(TEXT, row) if not t.isspace())
+            big = max(map(SIZE, below))
+            top = min(map(TOP, below))
+            gap = top - max(map(BOTTOM, row))
+            within = min(map(X0, below)) - 0.5 * big <= row[0].x0 and max(map(X1, row)) <= max(map(X1, below)) + 0.5 * big
+            if _KANA.fullmatch(text) and max(map(SIZE, row)) <= 0.6 * big and abs(gap) <= big / 3 and within:
                 continue
         out.append(row)
     return out
@@ -197,16 +209,14 @@ def group_lines(chars: Iterable[Char], page: int, *, gap_split: float = 3.0) -> 
     lines: list[Line] = []
     for row in _attach_bullets(_attach_raised(_drop_ruby(rows))):
         row.sort(key=X0)
-        run: list[Char] = []
-        prev: Char | None = None
-        for c in row:
-            # (the first test spares most characters the max(): the limit is at least gap_split)
-            if prev is not None and (gap := c.x0 - prev.x1) > gap_split and gap > gap_split * max(c.size, prev.size, 1.0):
-                if any(not x.text.isspace() for x in run):
-                    lines.append(make_line(run, page))
-                run = []
-            run.append(c)
-            prev = c
-        if any(not x.text.isspace() for x in run):
-            lines.append(make_line(run, page))
+        x0s, x1s = list(map(X0, row)), list(map(X1, row))
+        # where a gap splits the row (the first test spares most characters the max(): the limit is at least gap_split)
+        cuts = [
+            k
+            for k in range(1, len(row))
+            if (gap := x0s[k] - x1s[k - 1]) > gap_split and gap > gap_split * max(row[k].size, row[k - 1].size, 1.0)
+        ]
+        for a, b in itertools.pairwise([0, *cuts, len(row)]):
+            if not _all_space(row[a:b]):
+                lines.append(make_line(row[a:b], page))
     return lines

@@ -69,15 +69,11 @@ def anchors(chars: Iterable[Char]) -> list[tuple[float, float]]:
     ]
 
 
-def outside(chars: Sequence[Char], boxes: Sequence[BBox]) -> list[Char]:
-    """The characters in none of ``boxes`` (by their anchors, as :meth:`Char.inside`), in their order."""
-    if not boxes:
-        return list(chars)
+def outside(chars: Sequence[Char], boxes: Sequence[BBox], points: Sequence[tuple[float, float]]) -> list[Char]:
+    """The characters in none of ``boxes`` (by their anchors ``points``, as :meth:`Char.inside`), in their order."""
     edges = [(b.x0, b.x1, b.top, b.bottom) for b in boxes]
     return [
-        c
-        for c, (x, y) in zip(chars, anchors(chars), strict=True)
-        if not any(x0 <= x <= x1 and top <= y <= bottom for x0, x1, top, bottom in edges)
+        c for c, (x, y) in zip(chars, points, strict=True) if not any(x0 <= x <= x1 and top <= y <= bottom for x0, x1, top, bottom in edges)
     ]
 
 

@@ -105,25 +105,34 @@ def cell_text(lines: Sequence[Line]) -> str:
 
 def tables_and_lines(rules: Sequence[Segment], chars: Sequence[Char], page: int) -> tuple[list[Table], list[Line]]:
     """A region's ruled tables, and the lines of the characters outside them."""
-    tables = find_tables(rules, chars, page)
+    if not rules:  # (most cells of a frame: no table to look for)
+        return [], group_lines(chars, page)
+    points = anchors(chars)
+    tables = find_tables(rules, chars, page, points=points)
     if not tables:
         return tables, group_lines(chars, page)
-    return tables, group_lines(outside(chars, [t.bbox for t in tables]), page)
+    return tables, group_lines(outside(chars, [t.bbox for t in tables], points), page)
 
 
-def find_tables(rules: Sequence[Segment], chars: Sequence[Char], page: int) -> list[Table]:
+def find_tables(
+    rules: Sequence[Segment], chars: Sequence[Char], page: int, *, points: Sequence[tuple[float, float]] | None = None
+) -> list[Table]:
     """Every ruled grid of at least 2 × 1 cells on a page that holds a table's text.
 
     One filled cell is a box, not a table — unless it is the rest of a row
     the page break cut.
     """
-    return [t for t in find_grids(rules, chars, page) if len(t.cells) >= 2 and (t.filled >= 2 or t.open_top)]
+    return [t for t in find_grids(rules, chars, page, points=points) if len(t.cells) >= 2 and (t.filled >= 2 or t.open_top)]
 
 
-def find_grids(rules: Sequence[Segment], chars: Sequence[Char], page: int) -> list[Table]:
-    """Every closed ruled shape on a page with text in it, from a single box to a grid, with its text."""
+def find_grids(
+    rules: Sequence[Segment], chars: Sequence[Char], page: int, *, points: Sequence[tuple[float, float]] | None = None
+) -> list[Table]:
+    """Every closed ruled shape on a page with text in it, from a single box to a grid, with its text.
+
+    ``points``: the characters' anchors (:func:`page.anchors`), when the caller has them already.
+    """
     tables: list[Table] = []
-    points: list[tuple[float, float]] | None = None  # the characters' anchors, once there is a grid to place them in
     for group in touching_groups(rules, tolerance=_SNAP):
         hs = [s for s in group if s.horizontal]
         vs = [s for s in group if not s.horizontal]
