@@ -7,7 +7,9 @@ gap between two Latin letters or digits — never between Japanese characters.
 
 from __future__ import annotations
 
+import bisect
 import itertools
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -139,13 +141,14 @@ def _attach_raised(rows: list[list[Char]]) -> list[list[Char]]:
     across the page, is merged into it.
     """
     out = [r for r in rows]
+    sizes = [max(map(SIZE, row)) for row in rows]
     for i, row in enumerate(rows):
-        size = max(map(SIZE, row))
+        size = sizes[i]
         for j in (i - 1, i + 1):
             other = out[j] if 0 <= j < len(out) else []
             if not other:
                 continue
-            big = max(map(SIZE, other))
+            big = sizes[j] if other is rows[j] else max(map(SIZE, other))
             if size >= 0.8 * big:
                 continue
             mid = (min(map(TOP, row)) + max(map(BOTTOM, row))) / 2
@@ -194,18 +197,24 @@ def group_lines(chars: Iterable[Char], page: int, *, gap_split: float = 3.0) -> 
     """
     chars = chars if isinstance(chars, list | tuple) else list(chars)
     mids = [(c.top + c.bottom) / 2 for c in chars]
+    order = sorted(range(len(chars)), key=mids.__getitem__)
+    ordered = list(map(mids.__getitem__, order))
+    monotonic = not any(map(math.isnan, ordered))  # (a NaN leaves the sort out of order)
     rows: list[list[Char]] = []
-    row: list[Char] = []
-    lo = hi = 0.0  # the band of the last row
-    for k in sorted(range(len(chars)), key=mids.__getitem__):
-        c, mid = chars[k], mids[k]
-        if row and lo <= mid <= hi:
-            row.append(c)
-            continue
+    start, n = 0, len(order)
+    while start < n:
+        # a row: its first character's band, and the characters after it whose centres are in the band
+        c, mid = chars[order[start]], ordered[start]
         h = max(c.bottom - c.top, 1.0)
-        row = [c]
-        rows.append(row)
         lo, hi = mid - 0.35 * h, mid + 0.35 * h
+        if monotonic and lo <= mid <= hi:  # every later centre is >= lo: the band ends where they pass hi
+            end = bisect.bisect_right(ordered, hi, start + 1)
+        else:
+            end = start + 1
+            while end < n and lo <= ordered[end] <= hi:
+                end += 1
+        rows.append(list(map(chars.__getitem__, order[start:end])))
+        start = end
     lines: list[Line] = []
     for row in _attach_bullets(_attach_raised(_drop_ruby(rows))):
         row.sort(key=X0)

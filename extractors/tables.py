@@ -169,8 +169,8 @@ def find_grids(
         for ch, (cx, cy) in zip(chars, points, strict=True):
             if x_lo <= cx <= x_hi and y_lo <= cy <= y_hi:
                 # the first cell that holds it: one on a boundary goes to the cell before it
-                col = max(bisect.bisect_left(xs, cx) - 1, 0)
-                row = max(bisect.bisect_left(ys, cy) - 1, 0)
+                col = bisect.bisect_left(xs, cx, 1) - 1
+                row = bisect.bisect_left(ys, cy, 1) - 1
                 buckets[owner[(row, col)]].append(ch)
         grid = [["" for _ in range(ncols)] for _ in range(nrows)]
         cells: list[Cell] = []
