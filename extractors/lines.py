@@ -56,11 +56,13 @@ def _is_ascii_word(ch: str) -> bool:
 _ASCII_PAIR = re.compile(r"[A-Za-z0-9%.,)]{2}")
 
 
-def _line_text(chars: Sequence[Char], texts: list[str]) -> str:
-    """The characters' texts joined, a space where two Latin words sit a word gap apart, spaces collapsed."""
-    joined = "".join(texts)
+def _line_text(chars: Sequence[Char], joined: str, words: list[str]) -> str:
+    """The characters' texts joined, a space where two Latin words sit a word gap apart, spaces collapsed.
+
+    ``joined``: their texts joined; ``words``: ``joined.split()``.
+    """
     if _ASCII_PAIR.search(joined) is None:  # most lines: no two Latin letters or digits touch
-        return " ".join(joined.split())
+        return " ".join(words)
     parts: list[str] = []
     prev: Char | None = None
     for c in chars:
@@ -75,9 +77,11 @@ def _line_text(chars: Sequence[Char], texts: list[str]) -> str:
 
 def make_line(chars: Sequence[Char], page: int) -> Line:
     """One line from characters already in reading order."""
-    texts = list(map(TEXT, chars))
-    spaces = list(map(str.isspace, texts))
-    visible = ([c for c, space in zip(chars, spaces, strict=True) if not space] if any(spaces) else chars) or chars
+    joined = "".join(map(TEXT, chars))
+    words = joined.split()
+    # most lines have no space anywhere (split() leaves the text whole): every character is visible
+    unbroken = len(words) == 1 and len(words[0]) == len(joined)
+    visible = chars if unbroken else [c for c in chars if not c.text.isspace()] or chars
     sizes = sorted(map(SIZE, visible))
     half = len(sizes) // 2
     weights = list(map(WEIGHT, visible))
@@ -85,16 +89,16 @@ def make_line(chars: Sequence[Char], page: int) -> Line:
     if weights.count(weight) != len(weights):  # (most lines are set in one weight)
         counts = {w: weights.count(w) for w in set(weights)}
         weight = max(counts, key=lambda w: (counts[w], w))
-    return Line(
-        chars=tuple(chars),
-        text=_line_text(chars, texts),
-        x0=min(map(X0, visible)),
-        top=min(map(TOP, visible)),
-        x1=max(map(X1, visible)),
-        bottom=max(map(BOTTOM, visible)),
-        size=sizes[half] if len(sizes) % 2 else (sizes[half - 1] + sizes[half]) / 2,  # the median
-        weight=weight,
-        page=page,
+    return Line(  # (by position: a frozen dataclass takes keywords a third slower, and a page makes dozens)
+        tuple(chars),
+        _line_text(chars, joined, words),
+        min(map(X0, visible)),
+        min(map(TOP, visible)),
+        max(map(X1, visible)),
+        max(map(BOTTOM, visible)),
+        sizes[half] if len(sizes) % 2 else (sizes[half - 1] + sizes[half]) / 2,  # the median
+        weight,
+        page,
     )
 
 
