@@ -56,8 +56,7 @@ class Char(NamedTuple):
 
     def inside(self, box: BBox) -> bool:
         """Whether the character is in ``box`` (a cell, a table, a shape), by its :attr:`anchor`."""
-        x, y = self.anchor
-        return box.x0 <= x <= box.x1 and box.top <= y <= box.bottom
+        return holds(box, self.anchor)
 
 
 def anchors(chars: Iterable[Char]) -> list[tuple[float, float]]:
@@ -69,12 +68,19 @@ def anchors(chars: Iterable[Char]) -> list[tuple[float, float]]:
     ]
 
 
+def holds(box: BBox, point: tuple[float, float]) -> bool:
+    """Whether ``point`` (a character's anchor) is in ``box``, edges included."""
+    x, y = point
+    return box.x0 <= x <= box.x1 and box.top <= y <= box.bottom
+
+
 def outside(chars: Sequence[Char], boxes: Sequence[BBox], points: Sequence[tuple[float, float]]) -> list[Char]:
-    """The characters in none of ``boxes`` (by their anchors ``points``, as :meth:`Char.inside`), in their order."""
-    edges = [(b.x0, b.x1, b.top, b.bottom) for b in boxes]
-    return [
-        c for c, (x, y) in zip(chars, points, strict=True) if not any(x0 <= x <= x1 and top <= y <= bottom for x0, x1, top, bottom in edges)
-    ]
+    """The characters in none of ``boxes`` (by their anchors ``points``, as :func:`holds` tests them), in their order."""
+    kept = list(zip(chars, points, strict=True))
+    for b in boxes:  # (box by box: no generator per character)
+        x0, x1, top, bottom = b.x0, b.x1, b.top, b.bottom
+        kept = [(c, (x, y)) for c, (x, y) in kept if not (x0 <= x <= x1 and top <= y <= bottom)]
+    return [c for c, _ in kept]
 
 
 # a Char's fields, for map(), min() and sorted() at C speed over a page's characters
