@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pipeline.model import BBox, normalize_text
 
 from .lines import Line, group_lines
-from .page import Char, PageContent, Segment
+from .page import Char, PageContent, Segment, anchors
 from .tables import Table, runs_on, sits_on_bottom, tables_and_lines
 
 _SNAP = 2.5
@@ -98,34 +98,41 @@ def find_frame(page: PageContent, *, columns: Sequence[float] = ()) -> Frame | N
     return Frame(tuple(xs), wide[0], wide[1], bottom, tuple(wide[1:]))
 
 
-def header_cells(page: PageContent, frame: Frame) -> list[str]:
-    """Text of the header row, one string per column."""
-    out = []
-    for x0, x1 in zip(frame.xs, frame.xs[1:], strict=False):
-        header = BBox(x0, frame.header_top, x1, frame.header_bottom)
-        chars = [c for c in page.chars if c.inside(header)]
-        out.append(" ".join(ln.text for ln in group_lines(chars, page.number)))
-    return out
-
-
-def frame_rows(page: PageContent, frame: Frame) -> list[FrameRow]:
-    """The rows of the frame below its header, each split into column cells."""
-    cols = list(zip(frame.xs, frame.xs[1:], strict=False))
+def _bounds(frame: Frame) -> list[float]:
+    """The frame's row boundaries below its header, closed at its bottom where no rule closes it."""
     ys = [*frame.row_ys]
-    open_end = ys[-1] < frame.bottom - _SNAP
-    if open_end:
+    if ys[-1] < frame.bottom - _SNAP:
         ys.append(frame.bottom)
+    return ys
+
+
+def frame_cells(page: PageContent, frame: Frame) -> list[list[list[Char]]]:
+    """The characters of every cell of the frame (rows of columns): its header row, then the rows of :func:`frame_rows`."""
+    return _buckets(page.chars, frame.xs, [frame.header_top, *_bounds(frame)])
+
+
+def header_texts(cells: Sequence[Sequence[Char]], page: int) -> list[str]:
+    """Text of the header row, one string per column, from its cells' characters (``frame_cells(…)[0]``)."""
+    return [" ".join(ln.text for ln in group_lines(chars, page)) for chars in cells]
+
+
+def frame_rows(page: PageContent, frame: Frame, chars: Sequence[Sequence[Sequence[Char]]]) -> list[FrameRow]:
+    """The rows of the frame below its header, each split into column cells.
+
+    ``chars``: the characters of those cells (``frame_cells(…)[1:]``).
+    """
+    cols = list(zip(frame.xs, frame.xs[1:], strict=False))
+    ys = _bounds(frame)
+    open_end = len(ys) > len(frame.row_ys)
     inner_rules = [r for r in page.rules if _inside_column(r, cols) and not _is_frame_rule(r, frame)]
     rows: list[FrameRow] = []
-    buckets = _buckets(page.chars, frame.xs, ys)
     for r, (y0, y1) in enumerate(itertools.pairwise(ys)):
         cells = []
         runs: list[bool] = []
         cut = open_end and y1 == ys[-1]
         for k, (x0, x1) in enumerate(cols):
-            chars = buckets.get((r, k), [])
             rules = [r for r in inner_rules if x0 - _SNAP <= r.x0 and r.x1 <= x1 + _SNAP and y0 - _SNAP <= r.top and r.bottom <= y1 + _SNAP]
-            cell = _cell(chars, rules, page.number)
+            cell = _cell(chars[r][k], rules, page.number)
             cells.append(cell)
             box = BBox(x0, y0, x1, y1)
             runs.append(bool(cell.lines) and runs_on(box, cell.lines[-1]))
@@ -135,26 +142,29 @@ def frame_rows(page: PageContent, frame: Frame) -> list[FrameRow]:
     return rows
 
 
-def _buckets(chars: Sequence[Char], xs: Sequence[float], ys: Sequence[float]) -> dict[tuple[int, int], list[Char]]:
-    """The characters of each (row, column) cell between boundaries ``ys`` and ``xs``, in page order.
+def _buckets(chars: Sequence[Char], xs: Sequence[float], ys: Sequence[float]) -> list[list[list[Char]]]:
+    """The characters of each cell between boundaries ``ys`` and ``xs`` (rows of columns), in page order.
 
-    A centre exactly on a boundary belongs to both cells, as with ``x0 <= cx <= x1``.
+    A character is placed by its anchor, as :meth:`Char.inside` places it:
+    one exactly on a boundary belongs to both cells, as with ``x0 <= cx <= x1``.
     """
-    out: dict[tuple[int, int], list[Char]] = {}
     last_x, last_y = len(xs) - 1, len(ys) - 1
-    for c in chars:
-        cx, cy = c.anchor
-        r = bisect.bisect_right(ys, cy) - 1
-        if r < 0 or (r == last_y and cy != ys[-1]):
-            continue
-        k = bisect.bisect_right(xs, cx) - 1
-        if k < 0 or (k == last_x and cx != xs[-1]):
+    out: list[list[list[Char]]] = [[[] for _ in range(last_x)] for _ in range(last_y)]
+    y_end, x_end = ys[-1], xs[-1]
+    right = bisect.bisect_right
+    for c, (cx, cy) in zip(chars, anchors(chars), strict=True):
+        r = right(ys, cy) - 1
+        k = right(xs, cx) - 1
+        if r < 0 or k < 0 or (r == last_y and cy != y_end) or (k == last_x and cx != x_end):
+            continue  # outside the frame
+        if cy != ys[r] and cx != xs[k]:  # most characters: inside one cell, on no boundary
+            out[r][k].append(c)
             continue
         for rr in (r - 1, r) if cy == ys[r] else (r,):
             if 0 <= rr < last_y:
                 for kk in (k - 1, k) if cx == xs[k] else (k,):
                     if 0 <= kk < last_x:
-                        out.setdefault((rr, kk), []).append(c)
+                        out[rr][kk].append(c)
     return out
 
 
@@ -188,14 +198,18 @@ def framed_rows(pages: Sequence[PageContent]) -> tuple[list[FrameRow], list[str]
         if frame is None:
             continue
         columns = frame.xs
+        cells = frame_cells(p, frame)
+        header = header_texts(cells[0], p.number)
         if not labels:
-            labels = header_cells(p, frame)
+            labels = header
             above = group_lines([c for c in p.chars if (c.top + c.bottom) / 2 < frame.header_top - 1], p.number)
             if above:
                 big = max(ln.size for ln in above)
                 title = " ".join(ln.text for ln in above if ln.size >= big - 0.5)
-        elif [normalize_text(c) for c in header_cells(p, frame)] != [normalize_text(c) for c in labels]:
+        elif [normalize_text(c) for c in header] != [normalize_text(c) for c in labels]:
             # the header row is not repeated on this page: its first row is content
             frame = replace(frame, row_ys=(frame.header_top, *frame.row_ys))
-        rows += frame_rows(p, frame)
+            rows += frame_rows(p, frame, cells)
+            continue
+        rows += frame_rows(p, frame, cells[1:])
     return rows, labels, title.strip()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import struct
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -122,8 +123,10 @@ def _drawn(state: _Page, stream: Any, resources: Any, depth: int, stack: tuple[i
         # operators are counted where they start; the tail is kept so that none is cut in two
         buf += part
         cut = len(buf) - _OVERLAP if part else len(buf)
-        count += sum(1 for m in _PAINT.finditer(buf) if m.start() < cut)
-        for m in _DO.finditer(buf):
+        # (no two operators overlap, so those starting before the cut are all of them less those from it on;
+        # a look-behind sees past ``pos``, so the scan from the cut finds what the whole scan finds there)
+        count += len(_PAINT.findall(buf)) - (len(_PAINT.findall(buf, max(cut, 0))) if cut < len(buf) else 0)
+        for m in _DO.finditer(buf) if b"Do" in buf else ():  # (most content draws no XObject: a byte search spares the scan)
             if m.start() < cut:
                 uses[m.group(1)] = uses.get(m.group(1), 0) + 1
         buf = buf[max(cut, 0) :]
@@ -151,10 +154,13 @@ def _inflate(state: _Page, stream: Any) -> Iterator[bytes]:
 
     filters = resolve1(stream.attrs.get("Filter"))
     names = [getattr(resolve1(f), "name", "") for f in (filters if isinstance(filters, list) else [filters] if filters else [])]
+    plain = not stream.attrs.get("DecodeParms")
     if not names:
         pieces: Iterable[bytes] = [stream.rawdata or b""]
-    elif names == ["FlateDecode"] and not stream.attrs.get("DecodeParms"):
+    elif names == ["FlateDecode"] and plain:
         pieces = _inflate_flate(stream.rawdata or b"")
+    elif names == ["ASCII85Decode", "FlateDecode"] and plain and stream.decipher is None:
+        pieces = [_flate_as_pdfminer(_a85decode(stream.rawdata or b""))]
     else:
         pieces = [stream.get_data() or b""]
     for piece in pieces:
@@ -177,3 +183,47 @@ def _inflate_flate(raw: bytes) -> Iterator[bytes]:
             yield piece
     except zlib.error:
         return  # damaged: PDFium reads what it can
+
+
+def _flate_as_pdfminer(data: bytes) -> bytes:
+    """Inflated as pdfminer's ``get_data`` inflates it (a corrupted stream: as much as it can)."""
+    from pdfminer.pdftypes import decompress_corrupted
+
+    try:
+        return zlib.decompress(data)
+    except zlib.error:
+        try:
+            return decompress_corrupted(data)
+        except zlib.error:
+            return b""
+
+
+_A85_IGNORED = b" \t\n\r\v"  # what base64.a85decode skips
+_A85_DIGITS = re.compile(rb"[!-u]*")
+_A85_VALUES = bytes(range(256)).translate(bytes((b - 33) % 256 for b in range(256)))
+
+
+def _a85decode(data: bytes) -> bytes:
+    """pdfminer's ``ascii85decode`` (ReportLab's content streams are ASCII85 over Flate), whole groups at a time.
+
+    The same bytes as ``base64.a85decode``, which loops over every byte in
+    Python; anything it would refuse (a stray character, a ``z`` inside a
+    group, a group over 2³² − 1) is left to it, so it raises the same error.
+    """
+    from pdfminer.ascii85 import ascii85decode, end_re, start_re
+
+    body = end_re.sub(b"", start_re.sub(b"", data)).translate(None, _A85_IGNORED)
+    if b"z" in body:  # four zero bytes: only between groups
+        parts = body.split(b"z")
+        if any(len(part) % 5 for part in parts[:-1]):
+            return ascii85decode(data)
+        body = b"!!!!!".join(parts)
+    if not _A85_DIGITS.fullmatch(body):
+        return ascii85decode(data)
+    short = -len(body) % 5  # a last group of fewer than 5 digits is padded with u's and cut as short
+    it = iter(body.translate(_A85_VALUES) + b"\x54" * short)
+    words = [(((a * 85 + b) * 85 + c) * 85 + d) * 85 + e for a, b, c, d, e in zip(it, it, it, it, it, strict=True)]
+    if words and max(words) > 0xFFFFFFFF:
+        return ascii85decode(data)
+    out = struct.pack(f">{len(words)}I", *words)
+    return out[: len(out) - short] if short else out

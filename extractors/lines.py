@@ -7,6 +7,9 @@ gap between two Latin letters or digits — never between Japanese characters.
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -53,11 +56,13 @@ def _is_ascii_word(ch: str) -> bool:
 _ASCII_PAIR = re.compile(r"[A-Za-z0-9%.,)]{2}")
 
 
-def _line_text(chars: Sequence[Char], texts: list[str]) -> str:
-    """The characters' texts joined, a space where two Latin words sit a word gap apart, spaces collapsed."""
-    joined = "".join(texts)
+def _line_text(chars: Sequence[Char], joined: str, words: list[str]) -> str:
+    """The characters' texts joined, a space where two Latin words sit a word gap apart, spaces collapsed.
+
+    ``joined``: their texts joined; ``words``: ``joined.split()``.
+    """
     if _ASCII_PAIR.search(joined) is None:  # most lines: no two Latin letters or digits touch
-        return " ".join(joined.split())
+        return " ".join(words)
     parts: list[str] = []
     prev: Char | None = None
     for c in chars:
@@ -72,23 +77,34 @@ def _line_text(chars: Sequence[Char], texts: list[str]) -> str:
 
 def make_line(chars: Sequence[Char], page: int) -> Line:
     """One line from characters already in reading order."""
-    texts = list(map(TEXT, chars))
-    visible = [c for c, t in zip(chars, texts, strict=True) if not t.isspace()] or list(chars)
+    joined = "".join(map(TEXT, chars))
+    words = joined.split()
+    # most lines have no space anywhere (split() leaves the text whole): every character is visible
+    unbroken = len(words) == 1 and len(words[0]) == len(joined)
+    visible = chars if unbroken else [c for c in chars if not c.text.isspace()] or chars
     sizes = sorted(map(SIZE, visible))
     half = len(sizes) // 2
     weights = list(map(WEIGHT, visible))
-    counts = {w: weights.count(w) for w in set(weights)}
-    return Line(
-        chars=tuple(chars),
-        text=_line_text(chars, texts),
-        x0=min(map(X0, visible)),
-        top=min(map(TOP, visible)),
-        x1=max(map(X1, visible)),
-        bottom=max(map(BOTTOM, visible)),
-        size=sizes[half] if len(sizes) % 2 else (sizes[half - 1] + sizes[half]) / 2,  # the median
-        weight=max(counts, key=lambda w: (counts[w], w)),
-        page=page,
+    weight = weights[0]
+    if weights.count(weight) != len(weights):  # (most lines are set in one weight)
+        counts = {w: weights.count(w) for w in set(weights)}
+        weight = max(counts, key=lambda w: (counts[w], w))
+    return Line(  # (by position: a frozen dataclass takes keywords a third slower, and a page makes dozens)
+        tuple(chars),
+        _line_text(chars, joined, words),
+        min(map(X0, visible)),
+        min(map(TOP, visible)),
+        max(map(X1, visible)),
+        max(map(BOTTOM, visible)),
+        sizes[half] if len(sizes) % 2 else (sizes[half - 1] + sizes[half]) / 2,  # the median
+        weight,
+        page,
     )
+
+
+def _all_space(chars: Iterable[Char]) -> bool:
+    """Whether every character is a space (an empty text is not)."""
+    return all(map(str.isspace, map(TEXT, chars)))
 
 
 def _attach_bullets(rows: list[list[Char]]) -> list[list[Char]]:
@@ -99,7 +115,7 @@ def _attach_bullets(rows: list[list[Char]]) -> list[list[Char]]:
     """
     out = [r for r in rows]
     for i, row in enumerate(rows):
-        if any(c.text not in BULLETS and c.text not in "-‐－" and not c.text.isspace() for c in row):
+        if any(t not in BULLETS and t not in "-‐－" and not t.isspace() for t in map(TEXT, row)):
             continue  # most rows: text, found at their first character
         visible = [c for c in row if not c.text.isspace()]
         if not visible:
@@ -129,18 +145,19 @@ def _attach_raised(rows: list[list[Char]]) -> list[list[Char]]:
     across the page, is merged into it.
     """
     out = [r for r in rows]
+    sizes = [max(map(SIZE, row)) for row in rows]
     for i, row in enumerate(rows):
-        size = max(c.size for c in row)
+        size = sizes[i]
         for j in (i - 1, i + 1):
             other = out[j] if 0 <= j < len(out) else []
             if not other:
                 continue
-            big = max(c.size for c in other)
+            big = sizes[j] if other is rows[j] else max(map(SIZE, other))
             if size >= 0.8 * big:
                 continue
-            mid = (min(c.top for c in row) + max(c.bottom for c in row)) / 2
-            top, bottom = min(c.top for c in other), max(c.bottom for c in other)
-            within = min(map(X0, other)) - big <= row[0].x0 <= max(c.x1 for c in other) + big
+            mid = (min(map(TOP, row)) + max(map(BOTTOM, row))) / 2
+            top, bottom = min(map(TOP, other)), max(map(BOTTOM, other))
+            within = min(map(X0, other)) - big <= row[0].x0 <= max(map(X1, other)) + big
             if within and abs(mid - (top + bottom) / 2) <= 0.5 * (bottom - top):
                 out[j] = [*other, *row]
                 out[i] = []
@@ -149,6 +166,7 @@ def _attach_raised(rows: list[list[Char]]) -> list[list[Char]]:
 
 
 _KANA = re.compile("[\u3041-\u30ff]+")
+_KANA_OR_SPACE = re.compile("[\u3041-\u30ff\\s]+")  # \s: what str.isspace() holds a space
 
 
 def _drop_ruby(rows: list[list[Char]]) -> list[list[Char]]:
@@ -161,13 +179,14 @@ def _drop_ruby(rows: list[list[Char]]) -> list[list[Char]]:
     out = []
     for i, row in enumerate(rows):
         below = rows[i + 1] if i + 1 < len(rows) else None
-        text = "".join(c.text for c in row if not c.text.isspace())
-        if below is not None and _KANA.fullmatch(text):
-            big = max(c.size for c in below)
-            top = min(c.top for c in below)
-            gap = top - max(c.bottom for c in row)
-            within = min(map(X0, below)) - 0.5 * big <= row[0].x0 and max(c.x1 for c in row) <= max(c.x1 for c in below) + 0.5 * big
-            if max(c.size for c in row) <= 0.6 * big and abs(gap) <= big / 3 and within:
+        # (a row with anything but kana and spaces is no ruby: most are told at their first character)
+        if below is not None and _KANA_OR_SPACE.fullmatch("".join(map(TEXT, row))):
+            text = "".join(t for t in map(TEXT, row) if not t.isspace())
+            big = max(map(SIZE, below))
+            top = min(map(TOP, below))
+            gap = top - max(map(BOTTOM, row))
+            within = min(map(X0, below)) - 0.5 * big <= row[0].x0 and max(map(X1, row)) <= max(map(X1, below)) + 0.5 * big
+            if _KANA.fullmatch(text) and max(map(SIZE, row)) <= 0.6 * big and abs(gap) <= big / 3 and within:
                 continue
         out.append(row)
     return out
@@ -182,31 +201,35 @@ def group_lines(chars: Iterable[Char], page: int, *, gap_split: float = 3.0) -> 
     """
     chars = chars if isinstance(chars, list | tuple) else list(chars)
     mids = [(c.top + c.bottom) / 2 for c in chars]
+    order = sorted(range(len(chars)), key=mids.__getitem__)
+    ordered = list(map(mids.__getitem__, order))
+    monotonic = not any(map(math.isnan, ordered))  # (a NaN leaves the sort out of order)
     rows: list[list[Char]] = []
-    row: list[Char] = []
-    lo = hi = 0.0  # the band of the last row
-    for k in sorted(range(len(chars)), key=mids.__getitem__):
-        c, mid = chars[k], mids[k]
-        if row and lo <= mid <= hi:
-            row.append(c)
-            continue
+    start, n = 0, len(order)
+    while start < n:
+        # a row: its first character's band, and the characters after it whose centres are in the band
+        c, mid = chars[order[start]], ordered[start]
         h = max(c.bottom - c.top, 1.0)
-        row = [c]
-        rows.append(row)
         lo, hi = mid - 0.35 * h, mid + 0.35 * h
+        if monotonic and lo <= mid <= hi:  # every later centre is >= lo: the band ends where they pass hi
+            end = bisect.bisect_right(ordered, hi, start + 1)
+        else:
+            end = start + 1
+            while end < n and lo <= ordered[end] <= hi:
+                end += 1
+        rows.append(list(map(chars.__getitem__, order[start:end])))
+        start = end
     lines: list[Line] = []
     for row in _attach_bullets(_attach_raised(_drop_ruby(rows))):
         row.sort(key=X0)
-        run: list[Char] = []
-        prev: Char | None = None
-        for c in row:
-            # (the first test spares most characters the max(): the limit is at least gap_split)
-            if prev is not None and (gap := c.x0 - prev.x1) > gap_split and gap > gap_split * max(c.size, prev.size, 1.0):
-                if any(not x.text.isspace() for x in run):
-                    lines.append(make_line(run, page))
-                run = []
-            run.append(c)
-            prev = c
-        if any(not x.text.isspace() for x in run):
-            lines.append(make_line(run, page))
+        x0s, x1s = list(map(X0, row)), list(map(X1, row))
+        # where a gap splits the row (the first test spares most characters the max(): the limit is at least gap_split)
+        cuts = [
+            k
+            for k in range(1, len(row))
+            if (gap := x0s[k] - x1s[k - 1]) > gap_split and gap > gap_split * max(row[k].size, row[k - 1].size, 1.0)
+        ]
+        for a, b in itertools.pairwise([0, *cuts, len(row)]):
+            if not _all_space(row[a:b]):
+                lines.append(make_line(row[a:b], page))
     return lines

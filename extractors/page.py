@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import NamedTuple, Protocol
@@ -49,15 +49,38 @@ class Char(NamedTuple):
         inside its cell.  An opening bracket is placed by its right quarter:
         its ink is in the right half of its box, and a typesetter that trims
         the blank half at a line start puts the box across the left rule.
+        (Computed by :func:`anchors`, which the layout passes call once for
+        a page's characters.)
         """
-        w = self.x1 - self.x0
-        x = self.x1 - 0.25 * w if self.text in OPENING_MARKS else self.x0 + 0.25 * w
-        return x, (self.top + self.bottom) / 2
+        return anchors((self,))[0]
 
     def inside(self, box: BBox) -> bool:
         """Whether the character is in ``box`` (a cell, a table, a shape), by its :attr:`anchor`."""
-        x, y = self.anchor
-        return box.x0 <= x <= box.x1 and box.top <= y <= box.bottom
+        return holds(box, self.anchor)
+
+
+def anchors(chars: Iterable[Char]) -> list[tuple[float, float]]:
+    """Every character's :attr:`Char.anchor`, in one pass: no attribute or method call per character."""
+    marks = OPENING_MARKS
+    return [
+        (x1 - 0.25 * (x1 - x0) if text in marks else x0 + 0.25 * (x1 - x0), (top + bottom) / 2)
+        for text, x0, top, x1, bottom, _size, _weight, _index in chars
+    ]
+
+
+def holds(box: BBox, point: tuple[float, float]) -> bool:
+    """Whether ``point`` (a character's anchor) is in ``box``, edges included."""
+    x, y = point
+    return box.x0 <= x <= box.x1 and box.top <= y <= box.bottom
+
+
+def outside(chars: Sequence[Char], boxes: Sequence[BBox], points: Sequence[tuple[float, float]]) -> list[Char]:
+    """The characters in none of ``boxes`` (by their anchors ``points``, as :func:`holds` tests them), in their order."""
+    kept = list(zip(chars, points, strict=True))
+    for b in boxes:  # (box by box: no generator per character)
+        x0, x1, top, bottom = b.x0, b.x1, b.top, b.bottom
+        kept = [(c, (x, y)) for c, (x, y) in kept if not (x0 <= x <= x1 and top <= y <= bottom)]
+    return [c for c, _ in kept]
 
 
 # a Char's fields, for map(), min() and sorted() at C speed over a page's characters

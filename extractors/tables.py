@@ -7,6 +7,7 @@ source already read, so a page is parsed once.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from pipeline.model import BBox
 
 from .lines import Line, group_lines
 from .numbering import split_label
-from .page import Char, Segment
+from .page import Char, Segment, anchors, outside
 from .rules import touching_groups
 
 _SNAP = 2.0  # points: rules closer than this are one rule
@@ -104,25 +105,33 @@ def cell_text(lines: Sequence[Line]) -> str:
 
 def tables_and_lines(rules: Sequence[Segment], chars: Sequence[Char], page: int) -> tuple[list[Table], list[Line]]:
     """A region's ruled tables, and the lines of the characters outside them."""
-    tables = find_tables(rules, chars, page)
-    boxes = [t.bbox for t in tables]
-    if not boxes:
+    if not rules:  # (most cells of a frame: no table to look for)
+        return [], group_lines(chars, page)
+    points = anchors(chars)
+    tables = find_tables(rules, chars, page, points=points)
+    if not tables:
         return tables, group_lines(chars, page)
-    free = [c for c in chars if not any(c.inside(b) for b in boxes)]
-    return tables, group_lines(free, page)
+    return tables, group_lines(outside(chars, [t.bbox for t in tables], points), page)
 
 
-def find_tables(rules: Sequence[Segment], chars: Sequence[Char], page: int) -> list[Table]:
+def find_tables(
+    rules: Sequence[Segment], chars: Sequence[Char], page: int, *, points: Sequence[tuple[float, float]] | None = None
+) -> list[Table]:
     """Every ruled grid of at least 2 × 1 cells on a page that holds a table's text.
 
     One filled cell is a box, not a table — unless it is the rest of a row
     the page break cut.
     """
-    return [t for t in find_grids(rules, chars, page) if len(t.cells) >= 2 and (t.filled >= 2 or t.open_top)]
+    return [t for t in find_grids(rules, chars, page, points=points) if len(t.cells) >= 2 and (t.filled >= 2 or t.open_top)]
 
 
-def find_grids(rules: Sequence[Segment], chars: Sequence[Char], page: int) -> list[Table]:
-    """Every closed ruled shape on a page with text in it, from a single box to a grid, with its text."""
+def find_grids(
+    rules: Sequence[Segment], chars: Sequence[Char], page: int, *, points: Sequence[tuple[float, float]] | None = None
+) -> list[Table]:
+    """Every closed ruled shape on a page with text in it, from a single box to a grid, with its text.
+
+    ``points``: the characters' anchors (:func:`page.anchors`), when the caller has them already.
+    """
     tables: list[Table] = []
     for group in touching_groups(rules, tolerance=_SNAP):
         hs = [s for s in group if s.horizontal]
@@ -155,13 +164,13 @@ def find_grids(rules: Sequence[Segment], chars: Sequence[Char], page: int) -> li
                 spans[(r, c)] = (r2, c2)
         buckets: dict[tuple[int, int], list[Char]] = {k: [] for k in spans}
         x_lo, x_hi, y_lo, y_hi = xs[0], xs[-1], ys[0], ys[-1]
-        for ch in chars:
-            cx, cy = ch.anchor
-            if not (x_lo <= cx <= x_hi and y_lo <= cy <= y_hi):
-                continue
-            col = next((i for i in range(ncols) if xs[i] <= cx <= xs[i + 1]), None)
-            row = next((i for i in range(nrows) if ys[i] <= cy <= ys[i + 1]), None)
-            if col is not None and row is not None:
+        if points is None:
+            points = anchors(chars)
+        for ch, (cx, cy) in zip(chars, points, strict=True):
+            if x_lo <= cx <= x_hi and y_lo <= cy <= y_hi:
+                # the first cell that holds it: one on a boundary goes to the cell before it
+                col = bisect.bisect_left(xs, cx, 1) - 1
+                row = bisect.bisect_left(ys, cy, 1) - 1
                 buckets[owner[(row, col)]].append(ch)
         grid = [["" for _ in range(ncols)] for _ in range(nrows)]
         cells: list[Cell] = []

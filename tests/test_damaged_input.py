@@ -108,3 +108,29 @@ def test_the_limits_are_settings(tmp_path):
         extract(BAD / "fanout-bomb.pdf", config=ExtractConfig(max_form_depth=3))
     with pytest.raises(TooComplexError, match=r"page 1 draws \d+ objects, limit 10"):
         extract(SAMPLES / "sample-r7.plan.pdf", config=ExtractConfig(max_page_objects=10))
+
+
+def test_the_guard_reads_ascii85_content_as_pdfminer_does():
+    """ReportLab writes its pages ASCII85 over Flate; the guard decodes them in bulk, to the same bytes."""
+    import base64
+
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    from extractors.guard import _a85decode, _flate_as_pdfminer, _streams
+
+    with open(SAMPLES / "producers" / "reportlab" / "sample-hq-r7.plan.pdf", "rb") as f:
+        streams = [s for page in PDFPage.create_pages(PDFDocument(PDFParser(f))) for s in _streams(page.contents)]
+        assert streams and all(s.attrs["Filter"][0].name == "ASCII85Decode" for s in streams)
+        for s in streams:
+            assert _flate_as_pdfminer(_a85decode(s.rawdata)) == s.get_data()
+    # a short last group, z between groups, whitespace and the end marker, as base64.a85decode reads them
+    for data in (b"\x00\x00\x00\x00ab", b"abcdefg", b"\xff\xff\xff\xff", b""):
+        encoded = base64.a85encode(data, foldspaces=False, wrapcol=3) + b"~>"
+        assert _a85decode(encoded) == data
+    for bad in (b"ab!z~>", b"abc{~>", b"uuuuu~>"):  # z inside a group, a stray character, a group over 2^32 - 1
+        with pytest.raises(ValueError):
+            base64.a85decode(bad[:-2])
+        with pytest.raises(ValueError):
+            _a85decode(bad)

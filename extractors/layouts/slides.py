@@ -26,7 +26,7 @@ from ..document import builder_for, feed, finish_document
 from ..furniture import strip_furniture
 from ..lines import Line, group_lines
 from ..numbering import split_label
-from ..page import Char, PageContent
+from ..page import Char, PageContent, anchors, holds
 from ..tables import Table, find_grids
 
 
@@ -106,10 +106,10 @@ def slide_regions(page: PageContent, body: Sequence[Line]) -> list[Region]:
     regions: list[Region] = [Region([], [t], t.bbox) for t in tables]
     by_box: dict[int, list[Char]] = {}
     free: list[Char] = []
-    for c in page.chars:
-        if id(c) not in kept or any(c.inside(t.bbox) for t in tables):
+    for c, point in zip(page.chars, anchors(page.chars), strict=True):
+        if id(c) not in kept or any(holds(t.bbox, point) for t in tables):
             continue
-        k = next((i for i, b in enumerate(boxes) if c.inside(b)), None)
+        k = next((i for i, b in enumerate(boxes) if holds(b, point)), None)
         if k is None:
             free.append(c)
         else:
