@@ -99,7 +99,7 @@ def right_edge(lines: Sequence[Line]) -> float:
     return long[int(0.9 * (len(long) - 1))]
 
 
-_LEADING_SAMPLES = 8  # wraps needed to learn a column's spacing from
+_LEADING_SAMPLES = 3  # wraps needed to learn a column's spacing from (one may be a heading above its text)
 
 
 def body_leading(lines: Sequence[Line], edge: float) -> float:
