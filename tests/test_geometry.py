@@ -101,8 +101,13 @@ def test_punctuation_reaching_across_a_cell_rule_stays_in_its_cell(tmp_path, x, 
     assert table.rows[1] == row
 
 
-def _ruled_rows(c: Canvas, rows: list[list[list[str]]], top: float, *, open_top: bool = False, open_bottom: bool = False) -> None:
-    """A ruled 3-column table, ``top`` its top edge (PDF coordinates); ``open_*``: no rule there, as browsers slice a row they split."""
+def _ruled_rows(
+    c: Canvas, rows: list[list[list[str]]], top: float, *, open_top: bool = False, open_bottom: bool = False, foot: float = 0.0
+) -> None:
+    """A ruled 3-column table, ``top`` its top edge (PDF coordinates); ``open_*``: no rule there, as browsers slice a row they split.
+
+    ``foot``: the last row reaches this much below its text (a browser slices a row at the page's margin).
+    """
     c.setFont(FONT, 10.5)
     c.setLineWidth(0.75)
     ys = [top]
@@ -111,6 +116,7 @@ def _ruled_rows(c: Canvas, rows: list[list[list[str]]], top: float, *, open_top:
             for i, text in enumerate(lines):
                 c.drawString(XS[k] + 4, ys[-1] - 12 - i * 15, text)
         ys.append(ys[-1] - 15 * max(len(lines) for lines in cells) - 0.5)
+    ys[-1] -= foot
     for y in ys[open_top : len(ys) - open_bottom]:
         c.line(XS[0], y, XS[-1], y)
     for x in XS:
@@ -124,12 +130,18 @@ HEAD_ROW = [["取組"], ["内容"], ["目標"]]
 FIRST_ROW = [["健診の受診勧奨"], ["受診勧奨を行う。"], ["60％"]]
 
 
-def _cut_table(path: Path, last: list[list[str]], next_row: list[list[str]], *, closed: bool) -> list[tuple[str, ...]]:
-    """A table whose row ``last`` ends page 1 and ``next_row`` starts page 2, closed at the break or open; its rows as read."""
+def _cut_table(
+    path: Path, last: list[list[str]], next_row: list[list[str]], *, closed: bool, header: bool | None = None, foot: float = 0.0
+) -> list[tuple[str, ...]]:
+    """A table whose row ``last`` ends page 1 and ``next_row`` starts page 2, closed at the break or open; its rows as read.
+
+    ``header``: page 2 repeats the header row (by default where the break is closed); ``foot``: see ``_ruled_rows``.
+    """
+    header = closed if header is None else header
     c = Canvas(str(path), pagesize=A4)
-    _ruled_rows(c, [HEAD_ROW, FIRST_ROW, last], 120, open_bottom=not closed)
+    _ruled_rows(c, [HEAD_ROW, FIRST_ROW, last], 120, open_bottom=not closed, foot=foot)
     c.showPage()
-    _ruled_rows(c, [HEAD_ROW, next_row] if closed else [next_row], 800, open_top=not closed)
+    _ruled_rows(c, [HEAD_ROW, next_row] if header else [next_row], 800, open_top=not header)
     c.save()
     (table,) = api.extract(path).documents[0].blocks
     assert list(table.rows[:2]) == [("取組", "内容", "目標"), ("健診の受診勧奨", "受診勧奨を行う。", "60％")]
@@ -174,14 +186,21 @@ def test_a_row_left_open_at_the_break_is_one_row_where_a_cell_runs_on(tmp_path, 
     assert _cut_table(tmp_path / "cut.pdf", last, [["重症化予防"], ["受診勧奨を行う。"], ["前年度以上"]], closed=False) == rows
 
 
-def _lines_pdf(path: Path, lines: list[tuple[float, str]], *, size: float = 10.5) -> Path:
-    """One page of text lines, each at (x, text), one line pitch apart."""
+def test_a_row_left_open_at_the_break_goes_on_under_the_header_repeated_on_the_next_page(tmp_path):
+    # a browser repeats a table's header row (thead) on every page, so the rest of the cut row starts below its rule
+    rows = _cut_table(tmp_path / "cut.pdf", RUNS_ON, [[], ["続きの文章である。"], []], closed=False, header=True, foot=20)
+    assert rows == [("広報の強化", FULL_CELL + "続きの文章である。", "前年度以上")]
+
+
+def _lines_pdf(path: Path, lines: list[tuple[float, str]], *, size: float = 10.5, pitch: float = 1.6) -> Path:
+    """One page of text lines, each at (x, text), ``pitch`` line heights apart; a line of text None is left blank."""
     c = Canvas(str(path), pagesize=A4)
     c.setFont(FONT, size)
     y = 760.0
     for x, text in lines:
-        c.drawString(x, y, text)
-        y -= size * 1.6
+        if text is not None:
+            c.drawString(x, y, text)
+        y -= size * pitch
     c.save()
     return path
 
@@ -203,6 +222,16 @@ def test_a_wrap_that_starts_with_a_label_like_token_stays_in_its_paragraph(tmp_p
     blocks = api.extract(pdf).documents[0].blocks
     assert [(b.kind, b.label) for b in blocks] == [("paragraph", ""), ("note", "※１")]
     assert blocks[0].text == _P + "い" * FULL + "う" * FULL + wrapped
+
+
+@pytest.mark.parametrize("pitch", [1.15, 1.6, 2.0, 2.2])
+def test_double_spaced_wraps_stay_in_their_paragraph_and_a_blank_line_still_parts_two(tmp_path, pitch):
+    # an office that sets its plan double-spaced puts each wrap a line height below the line it wraps
+    first = [(82.5, _P), (72, "い" * FULL), (72, "う" * FULL), (72, "え" * 10 + "。")]
+    second = [(82.5, _P), (72, "か" * FULL), (72, "き" * 12 + "。")]
+    pdf = _lines_pdf(tmp_path / "spaced.pdf", [*first, (72, None), *second], pitch=pitch)
+    blocks = api.extract(pdf).documents[0].blocks
+    assert [b.text for b in blocks] == ["".join(t for _, t in first), "".join(t for _, t in second)]
 
 
 def test_a_note_after_a_finished_sentence_starts_an_item(tmp_path):
