@@ -99,7 +99,7 @@ def right_edge(lines: Sequence[Line]) -> float:
     return long[int(0.9 * (len(long) - 1))]
 
 
-_LEADING_SAMPLES = 3  # wraps needed to learn a column's spacing from (one may be a heading above its text)
+_LEADING_SAMPLES = 2  # wraps needed to learn a column's spacing from (one alone may be a heading above its text)
 
 
 def body_leading(lines: Sequence[Line], edge: float) -> float:
@@ -118,7 +118,8 @@ def body_leading(lines: Sequence[Line], edge: float) -> float:
         and -0.5 * a.size < b.top - a.bottom < 2.5 * a.size
         and split_label(b.text) is None
     )
-    return gaps[len(gaps) // 2] if len(gaps) >= _LEADING_SAMPLES else 0.0
+    # the lower median: a wrap may be followed by extra space (a paragraph's, a heading's), never by less
+    return gaps[(len(gaps) - 1) // 2] if len(gaps) >= _LEADING_SAMPLES else 0.0
 
 
 def join_text(a: str, b: str) -> str:
