@@ -109,7 +109,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     """
     if len(args.files) > 2:
         raise ConfigError("files", " ".join(args.files), N_("compare takes OLD NEW, or one side-by-side PDF"))
-    from reports.view import ReportConfig
+    from reports.config import ReportConfig
 
     from . import api
 
@@ -152,7 +152,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     example:
       plandiff matrix hq.pdf miyagi.pdf akita.pdf -o matrix.xlsx -o matrix.html -o matrix.json
     """
-    from reports.view import ReportConfig
+    from reports.config import ReportConfig
 
     from . import nway
 
