@@ -8,7 +8,6 @@ from collections.abc import Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
-
 #: pairs from which a matrix is worth rapidfuzz's threads (the leftovers of two long plans: 50,000 pairs, 20 ms)
 PARALLEL_PAIRS = 20_000
 
