@@ -58,7 +58,7 @@ def to_png(html: Path, png: Path, *, width: int = 1400, height: int = 1800, frag
 
 def main(argv: list[str] | None = None) -> int:
     from pipeline import api
-    from reports.view import ReportConfig
+    from reports.config import ReportConfig
 
     out = Path((argv or sys.argv[1:] or ["out/render"])[0])
     out.mkdir(parents=True, exist_ok=True)

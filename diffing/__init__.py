@@ -6,7 +6,15 @@ from typing import Any
 
 from .config import AlignConfig
 
-__all__ = ["AlignConfig", "Tokenizer", "compare_documents"]
+__all__ = ["AlignConfig", "Tokenizer", "compare_documents", "preload"]
+
+
+def preload(mode: str = "C") -> None:
+    """Import what comparing needs and load the Sudachi dictionary now, while another process works."""
+    from .compare import compare_documents  # noqa: F401  (its libraries, imported once)
+    from .tokens import Tokenizer
+
+    Tokenizer(mode=mode).load()
 
 
 def __getattr__(name: str) -> Any:

@@ -8,12 +8,16 @@ from collections.abc import Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
+#: pairs from which a matrix is worth rapidfuzz's threads (the leftovers of two long plans: 50,000 pairs, 20 ms)
+PARALLEL_PAIRS = 20_000
+
 
 def similarity_matrix(a: Sequence[str], b: Sequence[str]) -> np.ndarray:
-    """rapidfuzz ``ratio`` of every ``a`` against every ``b``, in 0–1."""
+    """rapidfuzz ``ratio`` of every ``a`` against every ``b``, in 0–1 (the same values on any number of threads)."""
     if not a or not b:
         return np.zeros((len(a), len(b)))
-    return process.cdist(a, b, scorer=fuzz.ratio, dtype=np.float32, workers=1) / 100.0
+    workers = -1 if len(a) * len(b) >= PARALLEL_PAIRS else 1
+    return process.cdist(a, b, scorer=fuzz.ratio, dtype=np.float32, workers=workers) / 100.0
 
 
 def monotone_pairs(sim: np.ndarray, score_cutoff: float) -> list[tuple[int, int, float]]:

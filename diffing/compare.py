@@ -66,10 +66,12 @@ class _Side:
     keys: list[str]
     labels: list[str]
     sections: list[int]
+    groups: list[str]
 
     @classmethod
     def of(cls, blocks: Sequence[Block]) -> _Side:
-        return cls(blocks, [block_key(b) for b in blocks], [normalize_text(b.label) for b in blocks], sections_of(blocks))
+        labels = [normalize_text(b.label) for b in blocks]
+        return cls(blocks, [block_key(b) for b in blocks], labels, sections_of(blocks), [_group(b) for b in blocks])
 
     def bodies(self) -> dict[int, list[int]]:
         """The items (not headings) under each heading index (-1: before the first)."""
@@ -80,25 +82,37 @@ class _Side:
         return out
 
 
-def _pair_lists(old: _Side, new: _Side, oi: list[int], ni: list[int], cutoff: float, reason: str, label_bonus: float = 0.0) -> list[_Pair]:
-    """Order-preserving pairs between two index lists, within each kind group.
+#: the similarities of one kind group: old indices, new indices, and their ratio matrix
+_Sims = dict[str, tuple[list[int], list[int], np.ndarray]]
+
+
+def _similarities(old: _Side, new: _Side, oi: list[int], ni: list[int]) -> _Sims:
+    """The similarity matrix of two index lists within each kind group (heading, table, item)."""
+    out: _Sims = {}
+    for group in ("heading", "table", "item"):
+        a = [i for i in oi if old.groups[i] == group]
+        b = [j for j in ni if new.groups[j] == group]
+        if a and b:
+            out[group] = a, b, similarity_matrix([old.keys[i] for i in a], [new.keys[j] for j in b])
+    return out
+
+
+def _pair_lists(old: _Side, new: _Side, sims: _Sims, cutoff: float, reason: str, label_bonus: float = 0.0) -> list[_Pair]:
+    """Order-preserving pairs within each kind group.
 
     ``label_bonus`` is added to the similarity of two headings printed with
     the same number at the same level (④ kept while its title was rewritten);
     two tables with the same header row are the same table.
     """
     out: list[_Pair] = []
-    for group in ("heading", "table", "item"):
-        a = [i for i in oi if _group(old.blocks[i]) == group]
-        b = [j for j in ni if _group(new.blocks[j]) == group]
-        if not a or not b:
-            continue
-        sim = similarity_matrix([old.keys[i] for i in a], [new.keys[j] for j in b])
+    for group, (a, b, sim) in sims.items():
         if group == "table":
+            sim = sim.copy()  # the ratios themselves stay for the move pass
             for x, i in enumerate(a):
                 for y, j in enumerate(b):
                     sim[x, y] = max(sim[x, y], header_similarity(old.blocks[i].rows, new.blocks[j].rows))
         if label_bonus and group == "heading":
+            sim = sim.copy()
             for x, i in enumerate(a):
                 for y, j in enumerate(b):
                     if old.labels[i] and old.labels[i] == new.labels[j] and old.blocks[i].level == new.blocks[j].level:
@@ -109,30 +123,29 @@ def _pair_lists(old: _Side, new: _Side, oi: list[int], ni: list[int], cutoff: fl
 
 def _align(old: _Side, new: _Side, config: AlignConfig) -> list[_Pair]:
     """Every pair of blocks that are the same item, with its score and the pass that found it."""
-    old_blocks, new_blocks = old.blocks, new.blocks
-    heads_old = [i for i, b in enumerate(old_blocks) if b.kind == "heading"]
-    heads_new = [j for j, b in enumerate(new_blocks) if b.kind == "heading"]
-    pairs = _pair_lists(old, new, heads_old, heads_new, config.heading_cutoff, "heading", config.label_bonus)
+    heads_old = [i for i, g in enumerate(old.groups) if g == "heading"]
+    heads_new = [j for j, g in enumerate(new.groups) if g == "heading"]
+    pairs = _pair_lists(old, new, _similarities(old, new, heads_old, heads_new), config.heading_cutoff, "heading", config.label_bonus)
     # items inside each pair of matched sections (and before the first heading)
     body_old, body_new = old.bodies(), new.bodies()
     for p in [_Pair(-1, -1, 1.0, ""), *pairs]:
-        pairs += _pair_lists(old, new, body_old.get(p.old, []), body_new.get(p.new, []), config.score_cutoff, "same section")
+        sims = _similarities(old, new, body_old.get(p.old, []), body_new.get(p.new, []))
+        pairs += _pair_lists(old, new, sims, config.score_cutoff, "same section")
     # leftovers: in document order, then anywhere (a move)
     used_old = {p.old for p in pairs}
     used_new = {p.new for p in pairs}
-    rest_old = [i for i in range(len(old_blocks)) if i not in used_old]
-    rest_new = [j for j in range(len(new_blocks)) if j not in used_new]
-    pairs += _pair_lists(old, new, rest_old, rest_new, max(config.score_cutoff, config.move_cutoff - 0.1), "document order")
+    rest_old = [i for i in range(len(old.blocks)) if i not in used_old]
+    rest_new = [j for j in range(len(new.blocks)) if j not in used_new]
+    rest = _similarities(old, new, rest_old, rest_new)
+    pairs += _pair_lists(old, new, rest, max(config.score_cutoff, config.move_cutoff - 0.1), "document order")
     used_old = {p.old for p in pairs}
     used_new = {p.new for p in pairs}
-    rest_old = [i for i in rest_old if i not in used_old]
-    rest_new = [j for j in rest_new if j not in used_new]
-    for group in ("heading", "table", "item"):
-        left = [i for i in rest_old if _group(old_blocks[i]) == group]
-        right = [j for j in rest_new if _group(new_blocks[j]) == group]
-        if not left or not right:
+    for a, b, ratios in rest.values():
+        xs = [x for x, i in enumerate(a) if i not in used_old]
+        ys = [y for y, j in enumerate(b) if j not in used_new]
+        if not xs or not ys:
             continue
-        sim = similarity_matrix([old.keys[i] for i in left], [new.keys[j] for j in right])
+        sim = ratios[np.ix_(xs, ys)]  # the leftovers' ratios, already computed for the pass before
         # greedy, best first: each leftover item takes its most similar partner
         cand = sorted(((float(sim[x, y]), int(x), int(y)) for x, y in np.argwhere(sim >= config.move_cutoff)), reverse=True)
         taken_x: set[int] = set()
@@ -141,7 +154,7 @@ def _align(old: _Side, new: _Side, config: AlignConfig) -> list[_Pair]:
             if x not in taken_x and y not in taken_y:
                 taken_x.add(x)
                 taken_y.add(y)
-                pairs.append(_Pair(left[x], right[y], round(score, 4), "best match elsewhere"))
+                pairs.append(_Pair(a[xs[x]], b[ys[y]], round(score, 4), "best match elsewhere"))
     return pairs
 
 

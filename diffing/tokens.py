@@ -44,6 +44,8 @@ class Tokenizer:
     def __init__(self, *, mode: str = "C") -> None:
         self.mode = mode
         self._cache: dict[str, tuple[Token, ...]] = {}
+        # one Token per (surface, normalised form): a plan repeats its words (の, を, 実施) thousands of times
+        self._words_seen: dict[tuple[str, str], Token] = {}
 
     def load(self) -> None:
         """Load the Sudachi dictionary now (0.1–0.25 s) rather than at the first text: while another process works."""
@@ -74,10 +76,15 @@ class Tokenizer:
     def _words(self, text: str) -> list[Token]:
         out: list[Token] = []
         tok = _sudachi(self.mode)
+        seen = self._words_seen
         for i in range(0, len(text), _CHUNK):
             for m in tok.tokenize(text[i : i + _CHUNK]):
-                s = m.surface()
-                out.append(Token(s, normalize_text(s), normalize_text(m.normalized_form()) if s.strip() else ""))
+                word = m.surface(), m.normalized_form()
+                t = seen.get(word)
+                if t is None:
+                    s, form = word
+                    t = seen[word] = Token(s, normalize_text(s), normalize_text(form) if s.strip() else "")
+                out.append(t)
         return out
 
 

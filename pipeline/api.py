@@ -19,7 +19,6 @@ from reports.formats import Format, Subject
 
 from .exceptions import ConfigError, InputFormatError, MissingFileError, OnePlanError, SideBySideInputError, UnreadableFileError
 from .i18n import N_, _
-from .identify import find_org, identify
 from .model import Comparison, ComparisonKind, Document, ExtractResult, PlanInfo
 from .output import check_writable, write_all_atomic
 from .progress import Progress
@@ -28,8 +27,8 @@ from .schema import check_extract_json
 if TYPE_CHECKING:
     import pandas as pd
 
+    from reports.config import ReportConfig
     from reports.frames import TableKind
-    from reports.view import ReportConfig
 
 log = logging.getLogger("plandiff")
 
@@ -119,6 +118,8 @@ def _column(result: ExtractResult, path: str | Path, side: Side | None) -> Docum
 
 def _warn_if_suspicious(old: str | Path, new: str | Path, a: ExtractResult, b: ExtractResult, old_doc: Document, new_doc: Document) -> None:
     """One warning line for a plan compared with itself, or old and new swapped by year."""
+    from .identify import identify  # its patterns compiled after the extraction has started
+
     if Path(old).resolve() == Path(new).resolve() or old_doc == new_doc:
         log.warning(_("{old} and {new} are the same plan: every item will be unchanged").format(old=old, new=new))
         return
@@ -139,6 +140,8 @@ def log_warnings(path: str | Path, warnings: Sequence[str]) -> None:
 
 def plan_info(result: ExtractResult) -> PlanInfo:
     """File, column label, office and fiscal year of an extraction's first document, read from its own text."""
+    from .identify import identify
+
     who = identify(result)
     label = result.documents[0].label if result.documents else ""
     return PlanInfo(result.source, label, who.org, who.fiscal_year)
@@ -181,16 +184,16 @@ def compare(
     for name, value, allowed in (("new_side", new_side, ("left", "right")), ("side", side, ("left", "right", None))):
         if value not in allowed:
             raise ConfigError(name, value, N_("must be left or right"))
-    from diffing import Tokenizer
-
     t0 = time.perf_counter()
     if old is None:
         both = extract(new, config=extract_config, progress=progress)
         log_warnings(new, both.warnings)
         comparison = compare_sidebyside(both, new_side, name=new, config=config, kind=kind)
     else:
-        load = Tokenizer(mode=(config or AlignConfig()).mode).load
-        a, b = _extract_pair(old, new, config=extract_config, progress=progress, meanwhile=load)
+        from diffing import preload
+
+        mode = (config or AlignConfig()).mode
+        a, b = _extract_pair(old, new, config=extract_config, progress=progress, meanwhile=lambda: preload(mode))
         log_warnings(old, a.warnings)
         log_warnings(new, b.warnings)
         old_doc, new_doc = _column(a, old, side), _column(b, new, side)
@@ -215,33 +218,27 @@ def _extract_pair(
     """Both sides of a comparison; two large PDFs on a machine with two free cores are read at once.
 
     The old side is read in a forked child while this process reads the new
-    one, then runs ``meanwhile`` (the dictionary load) should the child still
-    be at work.  Should the child fail for any reason, the old side is read
-    again here, so an error reads exactly as it would without the child.
+    one, then runs ``meanwhile`` (what the comparison loads: its libraries,
+    the dictionary) before it takes the child's result.  Should the child
+    fail for any reason, the old side is read again here, so an error reads
+    exactly as it would without the child.
     """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from .forked import Forked
 
     paths = [Path(old), Path(new)]
     if not _worth_a_process(paths):
         return extract(old, config=config, progress=progress), extract(new, config=config, progress=progress)
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-        future = pool.submit(_extract_or_none, paths[0], config)
+    with Forked(_extract_or_none, paths[0], config) as child:
         b = extract(new, config=config, progress=progress)
-        if not future.done():
-            meanwhile()
-        try:
-            a = future.result()
-        except Exception:  # the child died or its result did not come back: read the old side here
-            a = None
+        meanwhile()
+        a = child.result()
     return a or extract(old, config=config, progress=progress), b
 
 
 def _worth_a_process(paths: Sequence[Path]) -> bool:
-    import multiprocessing
     import threading
 
-    if "fork" not in multiprocessing.get_all_start_methods() or len(os.sched_getaffinity(0)) < 2:
+    if not hasattr(os, "fork") or len(os.sched_getaffinity(0)) < 2:
         return False
     if threading.active_count() > 1:
         return False  # forking a process with threads (a server's) may copy a lock another thread holds
@@ -302,6 +299,8 @@ def compare_sidebyside(
 ) -> Comparison:
     """Compare the two columns of one side-by-side extraction; ``name`` is the file errors name."""
     from diffing import compare_documents
+
+    from .identify import find_org
 
     old_part, new_part = sidebyside_parts(both, new_side, name=name)
     old_doc, new_doc = both.documents[old_part], both.documents[new_part]

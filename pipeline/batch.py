@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from extractors import ExtractConfig
+from reports.config import ReportConfig
 from reports.safetext import csv_safe
-from reports.view import ReportConfig
 
 from . import __version__
 from .archive import Entry, scan_archive

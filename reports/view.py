@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from pipeline.exceptions import ConfigError
-from pipeline.i18n import N_
 from pipeline.identify import find_org
 from pipeline.model import Block, CompareRow, Comparison, Status, normalize_text
 from pipeline.model import Cell as CellAt
 
+from .config import ReportConfig
+
 Mark = Literal["", "ins", "del", "marker"]
-OldMarks = Literal["underline", "strike"]
 _YEAR = re.compile(r"(?:[0-9０-９]{4}\s*[（(]\s*)?令和\s*[0-9０-９元]+\s*[）)]?\s*年度")
 _DECIMALS = re.compile(r"\.([0-9]+)")
 NEW_MARKER = "【新設】"
@@ -68,31 +67,6 @@ REASON_JA = {
     "best match elsewhere": "別の位置の最も近い項目と対応",
     "no counterpart": "対応する項目なし",
 }
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReportConfig:
-    """How a comparison is printed.
-
-    title: the report's title (default: the new plan's title + 新旧対照表).
-    old_left: put the old plan in the left column (offices print new | old).
-    remarks: print the 備考 column (changed numbers, renumbering, moves).
-    timestamp: print when the report was made; off gives byte-identical files.
-    old_marks: how changed words are marked on the old side: ``"underline"``
-        (傍線, as most offices print it, the old wording stays readable) or
-        ``"strike"`` (取消線).  The new side is always underlined.
-    """
-
-    title: str | None = None
-    old_left: bool = False
-    remarks: bool = True
-    timestamp: bool = True
-    now: datetime | None = None
-    old_marks: OldMarks = "underline"
-
-    def __post_init__(self) -> None:
-        if self.old_marks not in ("underline", "strike"):
-            raise ConfigError("old_marks", self.old_marks, N_("must be underline or strike"))
 
 
 @dataclass(frozen=True, slots=True)

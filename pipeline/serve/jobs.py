@@ -31,7 +31,7 @@ from pipeline.collector import collect_seldom
 from pipeline.exceptions import ArchiveError, BrokenPdfError, PlandiffError
 from pipeline.i18n import N_, _
 from pipeline.model import Comparison, ExtractResult
-from reports.view import ReportConfig
+from reports.config import ReportConfig
 
 from . import messages, work
 from .config import ServeConfig

@@ -19,7 +19,7 @@ from pipeline.exceptions import InputFormatError, PlandiffError
 from pipeline.i18n import N_
 from pipeline.identify import identify
 from pipeline.model import Comparison, ExtractResult
-from reports.view import ReportConfig
+from reports.config import ReportConfig
 
 
 @dataclass(frozen=True, slots=True)
