@@ -145,7 +145,7 @@ def frame_rows(page: PageContent, frame: Frame, chars: Sequence[Sequence[Sequenc
 def _buckets(chars: Sequence[Char], xs: Sequence[float], ys: Sequence[float]) -> list[list[list[Char]]]:
     """The characters of each cell between boundaries ``ys`` and ``xs`` (rows of columns), in page order.
 
-    A character is placed by its anchor, as :meth:`Char.inside` places it:
+    A character is placed by its anchor (:func:`page.anchors`), as :func:`page.holds` tests it:
     one exactly on a boundary belongs to both cells, as with ``x0 <= cx <= x1``.
     """
     last_x, last_y = len(xs) - 1, len(ys) - 1

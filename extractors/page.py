@@ -39,28 +39,18 @@ class Char(NamedTuple):
     weight: int  # REGULAR, SANS or BOLD: how strongly the face stands out
     index: int  # type: ignore[assignment]  # position in the page's content stream (shadows tuple.index)
 
-    @property
-    def anchor(self) -> tuple[float, float]:
-        """The point that places the character in a cell, frame row or box: a quarter of its width in from its leading side, at mid-height.
-
-        Not the centre: a character reaches across a cell's right rule
-        when it is hung there (ぶら下げ組み: 。、」 set beyond the line end)
-        or overflows a narrow column (a % that cannot break), yet it starts
-        inside its cell.  An opening bracket is placed by its right quarter:
-        its ink is in the right half of its box, and a typesetter that trims
-        the blank half at a line start puts the box across the left rule.
-        (Computed by :func:`anchors`, which the layout passes call once for
-        a page's characters.)
-        """
-        return anchors((self,))[0]
-
-    def inside(self, box: BBox) -> bool:
-        """Whether the character is in ``box`` (a cell, a table, a shape), by its :attr:`anchor`."""
-        return holds(box, self.anchor)
-
 
 def anchors(chars: Iterable[Char]) -> list[tuple[float, float]]:
-    """Every character's :attr:`Char.anchor`, in one pass: no attribute or method call per character."""
+    """The point that places each character in a cell, frame row or box: a quarter of its width in from its leading side, at mid-height.
+
+    Not the centre: a character reaches across a cell's right rule when it
+    is hung there (ぶら下げ組み: 。、」 set beyond the line end) or overflows
+    a narrow column (a % that cannot break), yet it starts inside its cell.
+    An opening bracket is placed by its right quarter: its ink is in the
+    right half of its box, and a typesetter that trims the blank half at a
+    line start puts the box across the left rule.  One pass over a page's
+    characters: no attribute or method call per character.
+    """
     marks = OPENING_MARKS
     return [
         (x1 - 0.25 * (x1 - x0) if text in marks else x0 + 0.25 * (x1 - x0), (top + bottom) / 2)
