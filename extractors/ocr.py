@@ -27,6 +27,8 @@ import pypdfium2 as pdfium
 
 from pipeline.exceptions import OcrUnavailableError
 
+from .ink import ink as ink_of
+from .ink import stroke_width
 from .page import BOLD, REGULAR, Char, PageContent, Segment
 
 PACKAGES = "apt-get install tesseract-ocr tesseract-ocr-jpn"
@@ -195,14 +197,6 @@ def _em(text: str) -> float:
     return sum(0.55 if ch.isascii() or "\uff61" <= ch <= "\uff9f" else 1.0 for ch in text) or 1.0
 
 
-def _stroke(ink: np.ndarray) -> float:
-    """Mean stroke width (pixels) of the ink in a box: twice its area over its edge length."""
-    if ink.size == 0:
-        return 0.0
-    edges = np.count_nonzero(ink[:, 1:] != ink[:, :-1]) + np.count_nonzero(ink[1:, :] != ink[:-1, :])
-    return 2 * float(np.count_nonzero(ink)) / edges if edges else 0.0
-
-
 def _chars(data: dict[str, list[Any]], ink: np.ndarray, scale: float) -> tuple[list[Char], list[OcrWord]]:
     """Tesseract's words → characters, line by line."""
     lines: dict[tuple[int, int, int], list[int]] = {}
@@ -217,7 +211,7 @@ def _chars(data: dict[str, list[Any]], ink: np.ndarray, scale: float) -> tuple[l
     lines = {k: _without_specks(data, idx, boxes.get(k)) for k, idx in lines.items()}
     # a line of specks read as punctuation only
     lines = {k: idx for k, idx in lines.items() if any(ch.isalnum() for i in idx for ch in str(data["text"][i]))}
-    strokes = {k: _stroke(ink[boxes[k][1] : boxes[k][3], boxes[k][0] : boxes[k][2]]) for k in lines if k in boxes}
+    strokes = {k: stroke_width(*ink_of(ink[boxes[k][1] : boxes[k][3], boxes[k][0] : boxes[k][2]])) for k in lines if k in boxes}
     body_stroke = statistics.median(strokes.values()) if strokes else 0.0
     sizes = {k: _size(data, idx, scale) for k, idx in lines.items() if k in boxes}
     measured = [v for v in sizes.values() if v is not None]

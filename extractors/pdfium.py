@@ -21,6 +21,7 @@ import pypdfium2.raw as pdfium_c
 from pipeline.exceptions import BrokenPdfError, EmptyPdfError, EncryptedPdfError, TooLargeError
 
 from .glyphs import symbol_glyph
+from .ink import UNWEIGHED, Render, weigh_runs
 from .page import (
     BOLD,
     RULE_THICKNESS,
@@ -164,6 +165,7 @@ class PdfiumSource:
         except pdfium.PdfiumError:
             self.title = ""
         self.invisible = 0  # invisible characters on the page last read
+        self.unweighed = False  # whether a character on it has a font that gives no weight
         self.shapes = 0  # its path objects that are not ruling lines
         self._fonts: dict[int | None, tuple[float, int, int]] = {}  # text object → size, weight class, _PRINTED/_INVISIBLE/_SLANTED
         self._faces: dict[int, int] = {}  # font → weight class before stroking
@@ -220,10 +222,13 @@ class PdfiumSource:
         rotation = page.get_rotation()
         place = _placer(rotation, width, height)
         tp = page.get_textpage()
+        self.unweighed = False
         try:
             chars = self._chars(tp.raw, place, None if rotation else height)
         finally:
             tp.close()
+        if self.unweighed:
+            chars = weigh_runs(chars, _renderer(page, width, height), width * height)
         rules: list[Segment] = []
         self.shapes = 0
         self._clips.clear()  # path data lives as long as its page
@@ -412,12 +417,31 @@ class PdfiumSource:
     def _face(self, tp: pdfium_c.FPDF_TEXTPAGE, i: int) -> int:
         """The weight class of character ``i``'s font, from its name, weight and flags."""
         name = self._font_name(tp, i)
+        if not name:  # a Type 3 font (glyphs drawn as paths) has none, nor a weight: its ink tells
+            self.unweighed = True
+            return UNWEIGHED
         return font_weight(
-            name,
-            bold=not name  # a Type3 font: glyphs drawn as paths, how browsers print a synthetic bold
-            or _declared_weight(pdfium_c.FPDFText_GetFontWeight(tp, i)) >= 600
-            or bool(self._flags.value & (1 << 18)),
+            name, bold=_declared_weight(pdfium_c.FPDFText_GetFontWeight(tp, i)) >= 600 or bool(self._flags.value & (1 << 18))
         )
+
+
+def _renderer(page: pdfium.PdfPage, width: float, height: float) -> Render:
+    """The page's ink over a box (as displayed, origin top-left), 0 to 255 a pixel."""
+
+    def render(x0: float, top: float, x1: float, bottom: float, scale: float) -> Any:
+        crop = (max(x0, 0.0), max(height - bottom, 0.0), max(width - x1, 0.0), max(top, 0.0))
+        if crop[0] + crop[2] >= width or crop[1] + crop[3] >= height:
+            return _no_ink()
+        gray = page.render(scale=scale, crop=crop, grayscale=True, draw_annots=False).to_numpy()
+        return 255 - gray.reshape(gray.shape[:2])
+
+    return render
+
+
+def _no_ink() -> Any:
+    import numpy as np
+
+    return np.zeros((0, 0), dtype=np.uint8)
 
 
 def _declared_weight(weight: int) -> int:

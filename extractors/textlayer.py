@@ -78,9 +78,7 @@ def judge_page(page: PageContent, *, garbage_share: float = 0.02, outlined_shape
             page.number, "garbled", f"{symbols} characters such as ™ › ¼ stand where digits should (fonts without a Unicode map)"
         )
     if page.images and page.invisible >= 0.5 * len(text):
-        return PageReport(
-            page.number, "ocr_layer", f"{page.invisible} of {len(text)} characters are invisible text laid over an image"
-        )
+        return PageReport(page.number, "ocr_layer", f"{page.invisible} of {len(text)} characters are invisible text laid over an image")
     mode = writing_mode(page.chars)
     if mode == "vertical":
         return PageReport(page.number, "vertical")
@@ -109,11 +107,7 @@ def join_ocr_words(page: PageContent) -> PageContent:
     Latin letters or digits is the program's, not the print's.
     """
     chars = page.chars
-    kept = [
-        c
-        for i, c in enumerate(chars)
-        if not c.text.isspace() or not (_japanese_at(chars, i, -1) and _japanese_at(chars, i, 1))
-    ]
+    kept = [c for i, c in enumerate(chars) if not c.text.isspace() or not (_japanese_at(chars, i, -1) and _japanese_at(chars, i, 1))]
     return replace(page, chars=tuple(kept))
 
 

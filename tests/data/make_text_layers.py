@@ -3,8 +3,8 @@
 python tests/data/make_text_layers.py
 
 Raw PDFs are written by hand (fonts without a ToUnicode map, a CMap that is
-not Unicode, digits whose codes decode to symbols); the shared-glyph and
-vertical pages are printed by Debian's chromium, the scanned page is
+not Unicode, digits whose codes decode to symbols, Type 3 fonts of bars);
+the shared-glyph, vertical and Type 3 face pages are printed by Debian's chromium, the scanned page is
 sample-r7's page 3 rendered at 200 dpi with noise and a slight rotation
 (pypdfium2 + Pillow + reportlab); the page whose kana, punctuation and digits
 read as Latin letters (「令和Ā年度」) is the Chromium print of sample-hq-r7
@@ -145,6 +145,44 @@ def raw_files() -> None:
     # a sound page printed by hand, for the check that the verdict says ok
     ok = text_lines([("F2", ja("１．基本業務の確実な遂行")), ("F2", ja("届出や申請の処理を正確に行う。"))])
     (OUT / "sound.pdf").write_bytes(page_pdf(ok, {"F2": JA_FONT}))
+    (OUT / "type3-strokes.pdf").write_bytes(type3_strokes())
+
+
+def type3_font(stroke: int, procs: list[bytes], cmap_ref: bytes) -> bytes:
+    """A Type 3 font without a name or weight whose glyphs 三 川 十 are bars ``stroke`` units of 1000 thick."""
+    names = b" ".join(b"/g%d %s" % (k, ref) for k, ref in enumerate(procs))
+    return (
+        b"<< /Type /Font /Subtype /Type3 /FontBBox [0 -120 1000 880] /FontMatrix [0.001 0 0 0.001 0 0] /CharProcs << "
+        + names
+        + b" >> /Encoding << /Type /Encoding /Differences [1 /g0 /g1 /g2] >> /FirstChar 1 /LastChar 3 /Widths [1000 1000 1000]"
+        + b" /Resources << >> /ToUnicode "
+        + cmap_ref
+        + b" >>"
+    )
+
+
+def bar_glyphs(stroke: int) -> list[bytes]:
+    """The procedures drawing 三 (three bars across), 川 (three down) and 十 at ``stroke`` units."""
+    t, low, high = stroke, 40, 840
+    across = b"".join(b"%d %d %d %d re " % (100, y - t // 2, 800, t) for y in (140, 440, 740))
+    down = b"".join(b"%d %d %d %d re " % (x - t // 2, low, t, high - low) for x in (200, 500, 800))
+    cross = b"%d %d %d %d re %d %d %d %d re " % (100, 440 - t // 2, 800, t, 500 - t // 2, low, t, high - low)
+    return [stream(b"1000 0 0 -120 1000 880 d1 " + g + b"f") for g in (across, down, cross)]
+
+
+def type3_strokes() -> bytes:
+    """Three lines in three nameless Type 3 fonts whose bars are 45, 68 and 110 units of 1000 thick."""
+    strokes = {"T1": 110, "T2": 68, "T3": 45}
+    objects: list[bytes] = [stream(to_unicode({1: ord("三"), 2: ord("川"), 3: ord("十")}))]
+    fonts: dict[str, bytes] = {}
+    for name, stroke in strokes.items():
+        refs = []
+        for glyph in bar_glyphs(stroke):
+            objects.append(glyph)
+            refs.append(b"%d 0 R" % (len(objects) + 4))
+        fonts[name] = type3_font(stroke, refs, b"5 0 R")
+    text = text_lines([(name, b"<0102030102030102>") for name in strokes])
+    return page_pdf(text, fonts, objects)
 
 
 RADICALS = """<!doctype html><html lang="ja"><head><meta charset="utf-8"><style>
@@ -179,6 +217,29 @@ body { font-family: "IPAexMincho"; font-size: 12pt; margin: 0; }
 <p>さらに横書きの段落が続き、縦書きと同じ頁に並んでいる。</p>
 </body></html>
 """
+
+
+# faces Chromium prints as Type 3 fonts, glyphs drawn as paths: Noto CJK (CFF outlines) in its three weights,
+# and the bold it makes up for IPAex Gothic, which has none
+TYPE3_FACES = """<!doctype html><html lang="ja"><head><meta charset="utf-8"><style>
+@page { size: A4 portrait; margin: 20mm; }
+body { font-size: 10.5pt; margin: 0; }
+p { margin: 0 0 6pt 0; }
+.h { font-family: "Noto Sans CJK JP"; font-weight: bold; font-size: 12pt; }
+.serif { font-family: "Noto Serif CJK JP"; }
+.sans { font-family: "Noto Sans CJK JP"; }
+.madeup { font-family: "IPAexGothic"; font-weight: bold; font-size: 11pt; }
+.mincho { font-family: "IPAexMincho"; }
+</style></head><body>
+<p class="h">１．基盤的保険者機能の強化</p>
+<p class="serif">加入者及び事業主の意見に基づく自主自律の運営を行い、健全な財政運営に努める。</p>
+<p class="sans">■ 特定健診実施率を６５．０％以上とする。</p>
+<p class="madeup">（１）健全な財政運営</p>
+<p class="mincho">中長期的な視点から財政状況を分析し、保険料率の設定について議論を行う。</p>
+</body></html>
+"""
+# the same page in faces Chromium embeds as fonts (IPAex has no bold: that stays drawn as paths)
+EMBEDDED_FACES = TYPE3_FACES.replace('"Noto Sans CJK JP"', '"IPAexGothic"').replace('"Noto Serif CJK JP"', '"IPAexMincho"')
 
 
 def chromium(html: str, out: Path) -> None:
@@ -274,6 +335,8 @@ def main() -> None:
     chromium(RADICALS, OUT / "radicals.pdf")
     chromium(VERTICAL, OUT / "vertical.pdf")
     chromium(MIXED, OUT / "mixed-writing.pdf")
+    chromium(TYPE3_FACES, OUT / "type3-faces.pdf")
+    chromium(EMBEDDED_FACES, OUT / "embedded-faces.pdf")
     mixed_file(OUT / "scanned-page3.pdf")
     ocr_layer_file(OUT / "ocr-layer.pdf")
     outlined(OUT / "sound.pdf", OUT / "outlined.pdf")
