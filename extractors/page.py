@@ -7,6 +7,7 @@ it can be swapped.
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -133,8 +134,31 @@ class CharSource(Protocol):
 # body, so a sans face outranks a serif one; a bold face outranks both.  What stands out is
 # decided against the body of each document (blocks.body_weight), never from the name alone.
 REGULAR, SANS, BOLD = 0, 1, 2
-BOLD_FONT = re.compile(r"bold|heavy|black|semibold|demi|midashi|W[6-9]\b", re.I)
+# (HG faces name their weight by a last letter: HG明朝E, HGｺﾞｼｯｸE and HGS創英角ｺﾞｼｯｸUB are bold, HG明朝B
+# demibold, HGｺﾞｼｯｸM regular; a PostScript name may be followed by ",Bold")
+BOLD_FONT = re.compile(r"bold|heavy|black|semibold|demi|midashi|W[6-9]\b|(?:^|\+)HG\w*?(?:E|B|UB)(?![a-z])", re.I)
 SANS_FONT = re.compile(r"gothic|goth|kozgo|shingo|sans|ゴシック|ｺﾞｼｯｸ|HG[SP]?G|meiryo|メイリオ|arial|helvetica|hiragino", re.I)
+
+
+def font_name(raw: bytes | str) -> str:
+    """A font's name as text.  A PDF name is bytes, and Japanese producers write a face's own name
+    in them: UTF-8 (游ゴシック) or Shift_JIS (ＭＳ ゴシック, as Acrobat and printer drivers do).
+    pdfminer hands a name that is not UTF-8 on as the repr of its bytes."""
+    if isinstance(raw, str):
+        if not (raw.startswith(("b'", 'b"')) and raw.endswith(raw[1])):
+            return raw
+        try:
+            raw = ast.literal_eval(raw)
+        except (ValueError, SyntaxError):
+            return str(raw)
+        if not isinstance(raw, bytes):
+            return str(raw)
+    for codec in ("utf-8", "cp932"):
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            pass
+    return raw.decode("latin-1")
 
 
 def font_weight(name: str, *, bold: bool = False) -> int:

@@ -30,6 +30,7 @@ from .page import (
     Segment,
     check_page_count,
     damaged_page,
+    font_name,
     font_weight,
     is_rule,
     rect_edges,
@@ -412,7 +413,7 @@ class PdfiumSource:
     def _font_name(self, tp: pdfium_c.FPDF_TEXTPAGE, i: int) -> str:
         """The name of character ``i``'s font; its flags are left in ``self._flags``."""
         pdfium_c.FPDFText_GetFontInfo(tp, i, self._buf, 256, ctypes.byref(self._flags))
-        return self._buf.value.decode("latin-1", "replace")
+        return font_name(self._buf.value)
 
     def _face(self, tp: pdfium_c.FPDF_TEXTPAGE, i: int) -> int:
         """The weight class of character ``i``'s font, from its name, weight and flags."""

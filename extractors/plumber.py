@@ -18,7 +18,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from pipeline.exceptions import BrokenPdfError, EmptyPdfError, EncryptedPdfError, TooLargeError
 
 from .glyphs import symbol_glyph
-from .page import Char, PageContent, Segment, check_page_count, damaged_page, font_weight, is_rule, slanted
+from .page import Char, PageContent, Segment, check_page_count, damaged_page, font_name, font_weight, is_rule, slanted
 from .rules import join_segments
 from .sources import check_header
 
@@ -67,7 +67,7 @@ class PlumberSource:
             a, b, *_ = c.get("matrix") or (1.0, 0.0)
             if slanted(a, b):
                 continue
-            font = _SUBSET.sub("", str(c.get("fontname", "")))
+            font = _SUBSET.sub("", font_name(c.get("fontname", "")))
             text = c["text"]
             if len(text) == 1:
                 text = symbol_glyph(ord(text), font) or text

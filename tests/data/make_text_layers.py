@@ -146,6 +146,26 @@ def raw_files() -> None:
     ok = text_lines([("F2", ja("１．基本業務の確実な遂行")), ("F2", ja("届出や申請の処理を正確に行う。"))])
     (OUT / "sound.pdf").write_bytes(page_pdf(ok, {"F2": JA_FONT}))
     (OUT / "type3-strokes.pdf").write_bytes(type3_strokes())
+    (OUT / "japanese-font-names.pdf").write_bytes(japanese_font_names())
+
+
+# faces named as Japanese producers name them: in Shift_JIS (Acrobat, printer drivers) or UTF-8, not ASCII
+FONT_NAMES = [
+    ("ＭＳ 明朝", "cp932", "令和７年度の事業計画を定める。"),
+    ("ＭＳ ゴシック", "cp932", "■ 特定健診実施率を６５．０％以上とする。"),
+    ("游ゴシック", "utf-8", "【重点】保健事業の推進"),
+    ("HGS創英角ｺﾞｼｯｸUB", "cp932", "１．基盤的保険者機能の強化"),
+    ("HGMinchoE", "ascii", "（１）健全な財政運営"),
+]
+
+
+def japanese_font_names() -> bytes:
+    """One line in each face of :data:`FONT_NAMES`, the name written byte for byte as ``#xx``."""
+    fonts = {}
+    for k, (name, codec, _) in enumerate(FONT_NAMES):
+        escaped = "".join(f"#{b:02X}" if b > 0x7E or b < 0x21 else chr(b) for b in name.encode(codec))
+        fonts[f"F{k}"] = JA_FONT.replace(b"/IPAexMincho", b"/" + escaped.encode())
+    return page_pdf(text_lines([(f"F{k}", ja(text)) for k, (_, _, text) in enumerate(FONT_NAMES)]), fonts)
 
 
 def type3_font(stroke: int, procs: list[bytes], cmap_ref: bytes) -> bytes:

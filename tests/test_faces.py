@@ -1,17 +1,21 @@
-"""Faces a PDF does not name are weighed by their ink.
+"""How heavy each face is, whoever named it and however.
 
-A Type 3 font draws its glyphs as paths and PDFium gives it no name, weight
-or flags.  Browsers print so the faces they cannot embed (Noto CJK's CFF
-outlines) and the bold they make up for a face without one: read by name,
-every heading would be as heavy as the body.  The PDFs are made by
-tests/data/make_text_layers.py: three lines of bars 45, 68 and 110 units of
-1000 thick, drawn by hand, and a Chromium print of Noto CJK in its three
-faces beside IPAex Gothic in a made-up bold, and the same page in IPAex
-faces, which Chromium embeds.
+A face's weight class (明朝, ゴシック, bold) is read from its font's name,
+and a Japanese producer names a face in Japanese: the bytes of a PDF name
+in Shift_JIS (Acrobat, printer drivers) or UTF-8.  A Type 3 font draws its
+glyphs as paths and PDFium gives it no name, weight or flags: browsers
+print so the faces they cannot embed (Noto CJK's CFF outlines) and the bold
+they make up for a face without one, and such a face is weighed by its ink.
+The PDFs are made by tests/data/make_text_layers.py: a line in each of five
+faces named in Japanese; three lines of bars 45, 68 and 110 units of 1000
+thick, drawn by hand; a Chromium print of Noto CJK in its three faces beside
+IPAex Gothic in a made-up bold, and the same page in IPAex faces, which
+Chromium embeds.
 """
 
 from __future__ import annotations
 
+import pytest
 from conftest import DATA
 
 from extractors import ExtractConfig
@@ -22,9 +26,9 @@ from pipeline.api import extract
 TL = DATA / "textlayer"
 
 
-def _line_weights(name: str) -> list[tuple[str, set[int]]]:
+def _line_weights(name: str, source: str = "pdfium") -> list[tuple[str, set[int]]]:
     """Each printed line's text and the weight classes its characters have."""
-    src = open_source(TL / name, source="pdfium")
+    src = open_source(TL / name, source=source)
     try:
         chars = [c for c in next(src.pages()).chars if not c.text.isspace()]
     finally:
@@ -35,6 +39,13 @@ def _line_weights(name: str) -> list[tuple[str, set[int]]]:
             lines.append([])
         lines[-1].append(c)
     return [("".join(c.text for c in line), {c.weight for c in line}) for line in lines]
+
+
+@pytest.mark.parametrize("source", ["pdfium", "pdfplumber"])
+def test_faces_named_in_shift_jis_or_utf8_have_the_weight_their_names_say(source):
+    weights = [w for _, w in _line_weights("japanese-font-names.pdf", source)]
+    # ＭＳ 明朝, ＭＳ ゴシック (Shift_JIS), 游ゴシック (UTF-8), HGS創英角ｺﾞｼｯｸUB (Shift_JIS), HGMinchoE
+    assert weights == [{REGULAR}, {SANS}, {SANS}, {BOLD}, {BOLD}]
 
 
 def test_bars_of_three_thicknesses_weigh_bold_sans_and_regular():
