@@ -15,12 +15,14 @@ tesserocr's in-process calls would save little.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -29,8 +31,9 @@ from pipeline.exceptions import OcrUnavailableError
 
 from .ink import ink as ink_of
 from .ink import stroke_width
-from .page import BOLD, REGULAR, Char, PageContent, Segment
+from .page import BOLD, OPENING_MARKS, REGULAR, Char, PageContent, Segment
 
+K = TypeVar("K")
 PACKAGES = "apt-get install tesseract-ocr tesseract-ocr-jpn"
 
 
@@ -211,8 +214,13 @@ def _chars(data: dict[str, list[Any]], ink: np.ndarray, scale: float) -> tuple[l
     lines = {k: _without_specks(data, idx, boxes.get(k)) for k, idx in lines.items()}
     # a line of specks read as punctuation only
     lines = {k: idx for k, idx in lines.items() if any(ch.isalnum() for i in idx for ch in str(data["text"][i]))}
-    strokes = {k: stroke_width(*ink_of(ink[boxes[k][1] : boxes[k][3], boxes[k][0] : boxes[k][2]])) for k in lines if k in boxes}
-    body_stroke = statistics.median(strokes.values()) if strokes else 0.0
+    # each line's stroke width in ems (its box's height): one face has one at any size
+    strokes = {
+        k: stroke_width(*ink_of(ink[boxes[k][1] : boxes[k][3], boxes[k][0] : boxes[k][2]])) / max(boxes[k][3] - boxes[k][1], 1)
+        for k in lines
+        if k in boxes
+    }
+    heavy = heavier_lines(strokes)
     sizes = {k: _size(data, idx, scale) for k, idx in lines.items() if k in boxes}
     measured = [v for v in sizes.values() if v is not None]
     body_size = statistics.median(measured) if measured else 10.5
@@ -227,21 +235,26 @@ def _chars(data: dict[str, list[Any]], ink: np.ndarray, scale: float) -> tuple[l
         size = sizes[key]
         if size is None:  # too short to measure: the body's size unless its ink is clearly taller
             size = round(heights[key] / body_height * body_size * 2) / 2 if heights[key] > 1.2 * body_height else body_size
-        elif abs(size - body_size) <= 0.75:
+        elif abs(size - body_size) <= 1.25:
             size = body_size
         # bold and ゴシック faces (and stroked Mincho) leave strokes clearly wider than the body's
-        weight = BOLD if body_stroke > 0 and strokes[key] > 1.12 * body_stroke else REGULAR
+        weight = BOLD if key in heavy else REGULAR
         em = (lbottom - ltop) * 0.95
-        for n, i in enumerate(idx):
-            text = str(data["text"][i]).strip()
+        texts = [str(data["text"][i]).strip() for i in idx]
+        left = data["left"][idx[0]]
+        if _filled_square(ink[ltop:lbottom, left : left + (lbottom - ltop)]):
+            # the KPI square: Tesseract reads it as some kanji, or leaves it out of the word it starts
+            texts[0] = "■" + (texts[0][1:] if not texts[0][0].isascii() else texts[0])
+        texts = _mended(texts)
+        for n, (i, text) in enumerate(zip(idx, texts, strict=True)):
             left, w = data["left"][i], data["width"][i]
-            nxt = idx[n + 1] if n + 1 < len(idx) else None
-            if nxt is not None and data["left"][nxt] - (left + w) < em and not _latin_pair(text, str(data["text"][nxt]).strip()):
+            if text[0] in _OPENERS:
+                # Tesseract's box starts at the ink, and a Japanese print's （ and 【 are full-width, their ink in
+                # the right half of the em: the box of （１） would start half an em right of the ① below it
+                left, w = left - round(em / 2), w + round(em / 2)
+            if n + 1 < len(idx) and data["left"][idx[n + 1]] - (left + w) < em and not _latin_pair(text, texts[n + 1]):
                 # Tesseract splits into words what the print does not space: full-width digits and brackets sit in em cells
-                w = data["left"][nxt] - left
-            if n == 0 and _filled_square(ink[ltop:lbottom, left : left + (lbottom - ltop)]):
-                # the KPI square: Tesseract reads it as some kanji, or leaves it out of the word it starts
-                text = "■" + (text[1:] if not text[0].isascii() else text)
+                w = data["left"][idx[n + 1]] - left
             words.append(OcrWord(text, left * scale, ltop * scale, (left + w) * scale, lbottom * scale, float(data["conf"][i]) / 100))
             total, x = _em(text), float(left)
             for ch in text:
@@ -249,6 +262,50 @@ def _chars(data: dict[str, list[Any]], ink: np.ndarray, scale: float) -> tuple[l
                 chars.append(Char(ch, x * scale, ltop * scale, (x + adv) * scale, lbottom * scale, size, weight, len(chars)))
                 x += adv
     return chars, words
+
+
+_OPENERS = OPENING_MARKS | frozenset("([")  # (Tesseract reads （ as ASCII)
+# capitals with an l or | among them (KPl, lCT): Tesseract's reading of an I
+_CAPITALS = re.compile(r"(?<![A-Za-z])[A-Zl|]*[A-Z][A-Zl|]*(?![A-Za-z])")
+
+
+def _mended(texts: list[str]) -> list[str]:
+    """A line's words less what Tesseract misreads in a plan's marks, one character for one.
+
+    An I among capitals read as l or | (■ KPl：); a 【 closed by ] or an
+    opening [ closed by 】 (【重要度：高]), which would not read as a tag.
+    """
+    line = _CAPITALS.sub(lambda m: m.group(0).replace("l", "I").replace("|", "I") if len(m.group(0)) > 1 else m.group(0), "".join(texts))
+    line = re.sub(r"【([^【】\[\]]*)\]", r"【\1】", line)
+    line = re.sub(r"\[([^【】\[\]]*)】", r"【\1】", line)
+    out, at = [], 0
+    for text in texts:
+        out.append(line[at : at + len(text)])
+        at += len(text)
+    return out
+
+
+def heavier_lines(strokes: dict[K, float], *, apart: float = 1.2, above: float = 1.12) -> set[K]:
+    """The lines whose strokes are clearly wider than the body's: ゴシック or bold against a 明朝 body.
+
+    The strokes are split in two where the spread within each part is least.
+    Parts ``apart`` times apart are two faces, and a line is heavy nearer the
+    heavier part: a page of headings and KPIs has as many heavy lines as body
+    lines, and its median line is no body line.  Otherwise the page is of one
+    face but for a few lines, and those over ``above`` times the median are heavy.
+    """
+    values = sorted(strokes.values())
+    if len(values) < 2 or values[0] <= 0:
+        return set()
+    best, cut = math.inf, 0
+    for k in range(1, len(values)):
+        low, high = values[:k], values[k:]
+        spread = sum((v - statistics.fmean(low)) ** 2 for v in low) + sum((v - statistics.fmean(high)) ** 2 for v in high)
+        if spread < best:
+            best, cut = spread, k
+    light, heavy = statistics.fmean(values[:cut]), statistics.fmean(values[cut:])
+    bar = math.sqrt(light * heavy) if heavy >= apart * light else above * statistics.median(values)
+    return {k for k, v in strokes.items() if v > bar}
 
 
 def _size(data: dict[str, list[Any]], idx: list[int], scale: float, *, min_chars: int = 8) -> float | None:

@@ -16,6 +16,7 @@ from conftest import DATA, SAMPLES
 from rapidfuzz import fuzz
 
 from extractors import ExtractConfig
+from extractors.ocr import _mended, heavier_lines
 from pipeline import cli
 from pipeline.api import extract
 from pipeline.batch import BatchConfig, run_batch
@@ -79,6 +80,36 @@ def test_printed_pages_read_as_printed_and_the_scanned_one_close_to_it(mixed, pr
     # the ruled KPI table found in the image is a table again
     table = next(b for b in mixed.documents[0].blocks if b.page == 3 and b.kind == "table")
     assert [normalize_text(c) for c in table.rows[0]] == ["項目", "令和5年度", "令和6年度", "KPI"] and len(table.rows) == 4
+
+
+def test_a_scanned_page_of_headings_and_kpis_tells_its_headings_from_its_body():
+    """Half its lines are headings and KPIs in ゴシック, so its median line is no body line."""
+    blocks = extract(TL / "scanned-headings.pdf").documents[0].blocks
+    headings = [(b.level, b.label, b.text) for b in blocks if b.kind == "heading"]
+    assert headings[:5] == [
+        (1, "2.", "健康づくりと医療費の適正化"),
+        (2, "(1)", "健診の受診促進"),
+        (3, "①", "生活習慣病予防健診"),
+        (4, "i)", "事業所への働きかけ"),
+        (4, "ii)", "被扶養者の受診"),
+    ]
+    assert (3, "②", "特定保健指導") in headings and (2, "(2)", "医療費の適正化") in headings
+    assert not [b for b in blocks if b.kind == "heading" and b.label == "・"]
+    assert [b.kind for b in blocks if b.label.startswith("■")] == ["kpi"] * 3
+
+
+def test_lines_heavier_than_the_body_are_told_on_a_page_of_one_face_or_of_two():
+    body = {f"b{k}": 0.050 + 0.001 * (k % 3) for k in range(6)}
+    assert heavier_lines(body) == set()
+    assert heavier_lines(body | {"h": 0.062}) == {"h"}
+    heavy = {f"h{k}": 0.068 + 0.001 * (k % 2) for k in range(7)}  # more heavy lines than body lines
+    assert heavier_lines(body | heavy) == set(heavy)
+
+
+def test_what_tesseract_misreads_in_a_plans_marks_is_mended_character_for_character():
+    assert _mended(["■KPl:2)郵送", "による"]) == ["■KPI:2)郵送", "による"]
+    assert _mended(["【重要度:高]"]) == ["【重要度:高】"] and _mended(["[困難度:高】", "lCT"]) == ["【困難度:高】", "ICT"]
+    assert _mended(["窓|での", "Helpdesk"]) == ["窓|での", "Helpdesk"]
 
 
 def test_ocr_force_reads_a_printed_page_from_its_image():

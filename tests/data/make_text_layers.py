@@ -358,6 +358,8 @@ def main() -> None:
     chromium(TYPE3_FACES, OUT / "type3-faces.pdf")
     chromium(EMBEDDED_FACES, OUT / "embedded-faces.pdf")
     mixed_file(OUT / "scanned-page3.pdf")
+    # a scanned page half of whose lines are headings and KPIs (sample-r6's page 2)
+    scan_pages(SAMPLES / "sample-r6.plan.pdf", OUT / "scanned-headings.pdf", pages=[2])
     ocr_layer_file(OUT / "ocr-layer.pdf")
     outlined(OUT / "sound.pdf", OUT / "outlined.pdf")
     # Chromium's print re-distilled by Ghostscript (apt-get install ghostscript): some glyphs mapped to Latin letters
