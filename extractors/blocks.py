@@ -68,6 +68,7 @@ class Draft:
         )
 
 
+_CLAUSE_END = ("、", "，")
 _SENTENCE_END = ("。", "．", ".", "：", ":", "）", ")")
 # a line that opens with a Latin word or a number, perhaps behind one character and its closing
 # marks (か、2023（令和5）…): a line break cannot fall inside it, so the line above may end short
@@ -227,8 +228,10 @@ class BlockBuilder:
         slack = 2.2 * prev.size
         if prev.text[-1:].isascii() or _UNBREAKABLE_START.match(line.text):
             slack = 5.0 * prev.size
-        if prev.x1 < self.edge - slack:
-            return False  # the line above did not run to the margin: no wrap
+        if prev.x1 < self.edge - slack and not prev.text.endswith(_CLAUSE_END):
+            # the line above did not run to the margin: no wrap, unless it stops at a comma
+            # (、 ends no paragraph or item: the writer broke the line by hand)
+            return False
         tol = 0.6 * line.size
         if d.label and line.x0 < d.lines[0].x0 - tol:
             return False  # an item's wraps never start left of its own label (only a paragraph's first line is indented)

@@ -224,6 +224,27 @@ def test_a_wrap_that_starts_with_a_label_like_token_stays_in_its_paragraph(tmp_p
     assert blocks[0].text == _P + "い" * FULL + "う" * FULL + wrapped
 
 
+def test_a_line_broken_by_hand_at_a_comma_stays_in_its_paragraph_or_item(tmp_path):
+    # Shift+Enter in Word: the line stops short at a 、 and its sentence goes on at the wrap's place
+    lines = [
+        (82.5, "加入者及び事業主の意見に基づく運営を行い、"),
+        (72, "健全な財政運営に努める。"),
+        (82.5, "次の段落は字下げで始まる。"),
+        (72, "・健診の受診勧奨を行い、"),
+        (82.5, "受診率の向上を図る。"),
+        (72, "・広報を強化する。"),
+        (82.5, "財政状況を分析する。"),
+    ]
+    blocks = api.extract(_lines_pdf(tmp_path / "broken.pdf", lines)).documents[0].blocks
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("paragraph", "加入者及び事業主の意見に基づく運営を行い、健全な財政運営に努める。"),
+        ("paragraph", "次の段落は字下げで始まる。"),
+        ("bullet", "健診の受診勧奨を行い、受診率の向上を図る。"),
+        ("bullet", "広報を強化する。"),
+        ("paragraph", "財政状況を分析する。"),
+    ]
+
+
 @pytest.mark.parametrize("pitch", [1.15, 1.6, 2.0, 2.2])
 def test_double_spaced_wraps_stay_in_their_paragraph_and_a_blank_line_still_parts_two(tmp_path, pitch):
     # an office that sets its plan double-spaced puts each wrap a line height below the line it wraps
