@@ -69,6 +69,7 @@ class Draft:
 
 
 _CLAUSE_END = ("、", "，")
+_PUSHED = 2.0  # the widest gap (× the size) a line pushed down inside a sentence leaves
 _SENTENCE_END = ("。", "．", ".", "：", ":", "）", ")")
 # a line that opens with a Latin word or a number, perhaps behind one character and its closing
 # marks (か、2023（令和5）…): a line break cannot fall inside it, so the line above may end short
@@ -223,12 +224,17 @@ class BlockBuilder:
         prev = d.lines[-1]
         if line.weight != prev.weight or abs(line.size - prev.size) > 0.6:
             return False
-        if line.page == prev.page and line.top - prev.bottom > self.blank * line.size:
-            return False
         slack = 2.2 * prev.size
         if prev.text[-1:].isascii() or _UNBREAKABLE_START.match(line.text):
             slack = 5.0 * prev.size
-        if prev.x1 < self.edge - slack and not prev.text.endswith(_CLAUSE_END):
+        full = prev.x1 >= self.edge - slack
+        gap = line.top - prev.bottom if line.page == prev.page else 0.0
+        # a blank line parts two blocks; not a sentence cut where the line above ran to the margin:
+        # QtWebKit pushes a line that would cross its page break down, a line height or so
+        pushed = full and not prev.text.endswith(_SENTENCE_END) and gap <= _PUSHED * line.size
+        if gap > self.blank * line.size and not pushed:
+            return False
+        if not full and not prev.text.endswith(_CLAUSE_END):
             # the line above did not run to the margin: no wrap, unless it stops at a comma
             # (、 ends no paragraph or item: the writer broke the line by hand)
             return False

@@ -245,6 +245,18 @@ def test_a_line_broken_by_hand_at_a_comma_stays_in_its_paragraph_or_item(tmp_pat
     ]
 
 
+def test_a_wrap_pushed_down_inside_a_sentence_stays_in_its_paragraph(tmp_path):
+    # QtWebKit pushes a line that would cross its page break down by a line height or so, on the same
+    # page: a sentence cut at the margin goes on below the gap; after a finished sentence the gap parts two
+    c = Canvas(str(tmp_path / "pushed.pdf"), pagesize=A4)
+    c.setFont(FONT, 10.5)
+    for x, y, text in [(82.5, 760, _P), (72, 743.2, "い" * FULL), (72, 716.2, "う" * 10 + "。"), (82.5, 689.2, "え" * 12 + "。")]:
+        c.drawString(x, y, text)
+    c.save()
+    blocks = api.extract(tmp_path / "pushed.pdf").documents[0].blocks
+    assert [b.text for b in blocks] == [_P + "い" * FULL + "う" * 10 + "。", "え" * 12 + "。"]
+
+
 @pytest.mark.parametrize("pitch", [1.15, 1.6, 2.0, 2.2])
 def test_double_spaced_wraps_stay_in_their_paragraph_and_a_blank_line_still_parts_two(tmp_path, pitch):
     # an office that sets its plan double-spaced puts each wrap a line height below the line it wraps
