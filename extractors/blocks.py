@@ -249,8 +249,8 @@ class BlockBuilder:
             return False  # 【重要度：高】 stands on a line of its own, never as a wrap
         if label is not None and label.kind == "kpi":
             return False  # a KPI statement always starts an item
-        if label is not None and label.kind != "numbering" and prev.text.endswith(_SENTENCE_END):
-            return False  # a bullet or note after a finished sentence starts an item
+        if label is not None and prev.text.endswith(_SENTENCE_END):
+            return False  # a numbered line, bullet or note after a finished sentence starts an item
         # A wrap can put 11）, ・, ※1 or （…） at the start of a line.  It is a wrap only
         # where the block's wrapped lines sit, apart from where its first line starts.
         return aligned and abs(line.x0 - d.lines[0].x0) > 0.5 * line.size

@@ -141,15 +141,17 @@ def feed(builder: BlockBuilder, lines: Sequence[Line], tables: Sequence[Table]) 
 
 
 def promote_numbered_headings(drafts: list[Draft], *, max_chars: int = 40) -> None:
-    """Headings of a plan printed in one font: short numbered lines that are not sentences.
+    """Headings printed in the body's font: short numbered lines that are not sentences.
 
-    Only when no numbered heading was told apart by its font: otherwise the
-    font already separates headings from numbered items.
+    Where no numbered heading was told apart by its font, every such line; otherwise
+    those the next block is set deeper than (an office that sets its upper headings
+    larger and its lower ones as the body is: （２）サービスの質の向上 with ① under it).
     """
-    if any(d.kind == "heading" and d.label for d in drafts):
-        return
-    for d in drafts:
-        if d.kind == "numbered" and len(d.lines) == 1 and len(d.text) <= max_chars and not d.text.rstrip().endswith(("。", "．", ".")):
+    everywhere = not any(d.kind == "heading" and d.label for d in drafts)
+    for k, d in enumerate(drafts):
+        if d.kind != "numbered" or len(d.lines) != 1 or len(d.text) > max_chars or d.text.rstrip().endswith(("。", "．", ".")):
+            continue
+        if everywhere or (k + 1 < len(drafts) and drafts[k + 1].x0 > d.x0 + 0.5 * d.lines[0].size):
             d.kind = "heading"
 
 

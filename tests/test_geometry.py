@@ -257,6 +257,47 @@ def test_a_wrap_pushed_down_inside_a_sentence_stays_in_its_paragraph(tmp_path):
     assert [b.text for b in blocks] == [_P + "い" * FULL + "う" * 10 + "。", "え" * 12 + "。"]
 
 
+def test_a_numbered_line_after_a_finished_sentence_starts_a_block_even_where_the_wraps_sit(tmp_path):
+    done, after = "あ" * (FULL - 2) + "。", "い" * 10 + "。"
+    pdf = _lines_pdf(tmp_path / "after.pdf", [(82.5, done), (72, "（１）財政の安定に向けた取組"), (82.5, after)])
+    blocks = api.extract(pdf).documents[0].blocks
+    assert [(b.label, b.text) for b in blocks] == [("", done), ("（１）", "財政の安定に向けた取組"), ("", after)]
+
+
+def test_headings_set_in_the_body_font_under_larger_ones_are_headings_where_the_next_block_nests(tmp_path):
+    # an office that sets its level-1 headings larger and the levels below in the body's 明朝 and size
+    c = Canvas(str(tmp_path / "plain.pdf"), pagesize=A4)
+    y = 760.0
+    for x, size, text in [
+        (72, 12, "１．基本業務の確実な遂行"),
+        (82.5, 10.5, "（１）財政の安定に向けた取組"),
+        (93, 10.5, "①申請処理の迅速化"),
+        (103.5, 10.5, "・傷病手当金の申請を受付から１０日以内に処理する。"),
+        (93, 10.5, "②相談体制の充実"),
+        (103.5, 10.5, "届出や申請の処理を正確に行い、問い合わせには一度で分かる説明を心がけ"),
+        (103.5, 10.5, "る。"),
+        (82.5, 10.5, "（２）次の取組を行う"),
+        (93, 10.5, "①健診の受診勧奨"),
+        (93, 10.5, "②広報の強化"),
+    ]:
+        c.setFont(FONT, size)
+        c.drawString(x, y, text)
+        y -= 16.8
+    c.save()
+    blocks = api.extract(tmp_path / "plain.pdf").documents[0].blocks
+    assert [(b.kind, b.level, b.label) for b in blocks] == [
+        ("heading", 1, "１．"),
+        ("heading", 2, "（１）"),
+        ("heading", 3, "①"),
+        ("bullet", None, "・"),
+        ("heading", 3, "②"),
+        ("paragraph", None, ""),
+        ("heading", 2, "（２）"),
+        ("numbered", None, "①"),  # a list of short items nests nothing: numbered items
+        ("numbered", None, "②"),
+    ]
+
+
 @pytest.mark.parametrize("pitch", [1.15, 1.6, 2.0, 2.2])
 def test_double_spaced_wraps_stay_in_their_paragraph_and_a_blank_line_still_parts_two(tmp_path, pitch):
     # an office that sets its plan double-spaced puts each wrap a line height below the line it wraps
