@@ -94,7 +94,8 @@ def weigh_runs(chars: Sequence[Char], render: Render, page_area: float) -> list[
         cover = cover[y0 : y0 + int((box[3] - box[1]) * scale) + 1, x0 : x0 + int((box[2] - box[0]) * scale) + 1].copy()
         for c in run:  # what is not a glyph of strokes is left out
             if not measurable(c.text):
-                cover[:, max(int((c.x0 - box[0]) * scale), 0) : max(int((c.x1 - box[0]) * scale) + 1, 0)] = 0
+                top, left = max(int((c.top - box[1]) * scale), 0), max(int((c.x0 - box[0]) * scale), 0)
+                cover[top : max(int((c.bottom - box[1]) * scale) + 1, 0), left : max(int((c.x1 - box[0]) * scale) + 1, 0)] = 0
         weights[k] = weight_of(stroke_width(*ink(cover)) / (run[0].size * scale))
     counts = Counter(w for k, w in weights.items() for _ in runs[k])
     common = max(counts, key=lambda w: (counts[w], -w))

@@ -61,6 +61,25 @@ def test_a_browser_print_of_faces_it_draws_as_paths_keeps_their_weights():
     assert serif == {REGULAR}  # Noto Serif CJK
 
 
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_a_turned_page_of_path_drawn_faces_weighs_as_the_upright_one(tmp_path, rotation):
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(TL / "type3-faces.pdf")
+    pdf[0].set_rotation(rotation)  # /Rotate: read as displayed, its lines run down the page or upside down
+    pdf.save(tmp_path / "turned.pdf")
+    pdf.close()
+
+    def weights(path):
+        src = open_source(path, source="pdfium")
+        try:
+            return sorted((c.text, c.weight) for c in next(src.pages()).chars if not c.text.isspace())
+        finally:
+            src.close()
+
+    assert weights(tmp_path / "turned.pdf") == weights(TL / "type3-faces.pdf")
+
+
 def test_a_print_in_path_drawn_faces_reads_as_the_same_page_in_embedded_fonts():
     def blocks(name: str) -> list[tuple]:
         doc = extract(TL / name, config=ExtractConfig(ocr="off")).documents[0]
